@@ -1,0 +1,569 @@
+package io.durable;
+
+import io.durable.internal.engine.Engine;
+import io.durable.internal.engine.EngineConfig;
+import io.durable.internal.store.Store;
+import io.durable.internal.store.StoreConfig;
+import io.durable.internal.store.StoreFactory;
+import io.durable.internal.util.Sneaky;
+
+import javax.sql.DataSource;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The entry point: durable workflows and steps checkpointed into the application's own database.
+ *
+ * <pre>{@code
+ * Durable durable = Durable.builder()
+ *         .jdbcUrl("jdbc:postgresql://localhost:5432/shop", "shop", "secret")
+ *         .build();
+ * Checkout checkout = durable.register(Checkout.class, new CheckoutImpl(payments));
+ * durable.start();                       // migrate, register this executor, recover unfinished work
+ * String receipt = durable.runWorkflow("order-42", () -> checkout.checkout(order));
+ * durable.close();                       // unfinished workflows stay PENDING and are recovered later
+ * }</pre>
+ *
+ * <p>Register implementations before {@link #start()} so recovery can find them (a later
+ * registration recovers its own workflows when it happens). One instance per process; it is
+ * thread-safe.
+ */
+public final class Durable implements AutoCloseable {
+    private final Engine engine;
+
+    private Durable(Engine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * Starts configuring an instance.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Connects, creates or migrates durable's schema, registers this process as an executor and
+     * resumes this executor's unfinished workflows in the background.
+     *
+     * @throws DatabaseUnavailableException if the database cannot be reached (the message names the
+     *                                      URL and user, never the password)
+     */
+    public void start() {
+        engine.start();
+    }
+
+    /**
+     * Stops: no new workflows, running steps may finish (up to the shutdown timeout), unfinished
+     * workflows stay PENDING and are recovered by the next start. Callers waiting on results get
+     * {@link WorkflowInterruptedException}.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    /**
+     * Returns a proxy of {@code iface} whose {@link Workflow} methods run durably and whose
+     * {@link Step} methods are checkpointed when called inside a workflow.
+     *
+     * @param iface          the interface the implementation implements
+     * @param implementation the object doing the work
+     * @param <T>            the interface type
+     * @return the proxy to call instead of the implementation
+     * @throws ConfigurationException if annotations are misplaced or workflow names collide
+     */
+    public <T> T register(Class<T> iface, T implementation) {
+        return engine.registry().register(iface, implementation);
+    }
+
+    /**
+     * Runs the workflow the lambda calls under the given ID and waits for its result. Calling twice
+     * with the same ID runs it once; both calls get the same result or failure.
+     *
+     * @param workflowId names the execution (an order ID, a request ID...)
+     * @param workflow   a lambda calling one {@link Workflow} method through its proxy
+     * @param <T>        the result type
+     * @param <X>        a checked exception the workflow method declares, rethrown as it is
+     * @return the workflow's result
+     * @throws X when the workflow fails with it
+     */
+    @SuppressWarnings("unchecked")
+    public <T, X extends Exception> T runWorkflow(String workflowId, WorkflowFunction<T, X> workflow) throws X {
+        Objects.requireNonNull(workflow, "workflow");
+        return (T) engine.registry().run(workflowId, workflow::call);
+    }
+
+    /**
+     * Runs a workflow whose method returns {@code void}; see {@link #runWorkflow(String, WorkflowFunction)}.
+     *
+     * @param workflowId names the execution
+     * @param workflow   a lambda calling one {@link Workflow} method through its proxy
+     * @param <X>        a checked exception the workflow method declares
+     * @throws X when the workflow fails with it
+     */
+    public <X extends Exception> void runWorkflow(String workflowId, WorkflowProcedure<X> workflow) throws X {
+        Objects.requireNonNull(workflow, "workflow");
+        engine.registry().run(workflowId, workflow::call);
+    }
+
+    /**
+     * Starts the workflow the lambda calls under the given ID and returns at once. If the ID
+     * already names an execution, returns a handle to that one instead.
+     *
+     * @param workflowId names the execution
+     * @param workflow   a lambda calling one {@link Workflow} method through its proxy
+     * @param <T>        the result type
+     * @param <X>        a checked exception the workflow method declares
+     * @return a handle to the execution
+     */
+    public <T, X extends Exception> WorkflowHandle<T> startWorkflow(String workflowId, WorkflowFunction<T, X> workflow) {
+        Objects.requireNonNull(workflow, "workflow");
+        return engine.registry().start(workflowId, workflow::call);
+    }
+
+    /**
+     * Starts a workflow whose method returns {@code void}; see {@link #startWorkflow(String, WorkflowFunction)}.
+     *
+     * @param workflowId names the execution
+     * @param workflow   a lambda calling one {@link Workflow} method through its proxy
+     * @param <X>        a checked exception the workflow method declares
+     * @return a handle to the execution
+     */
+    public <X extends Exception> WorkflowHandle<Void> startWorkflow(String workflowId, WorkflowProcedure<X> workflow) {
+        Objects.requireNonNull(workflow, "workflow");
+        return engine.registry().start(workflowId, workflow::call);
+    }
+
+    /**
+     * A handle to an existing execution, started by this or any other process.
+     *
+     * @param workflowId the execution's ID
+     * @param <T>        the result type the caller expects
+     * @return a handle
+     * @throws WorkflowNotFoundException if no execution has that ID
+     */
+    public <T> WorkflowHandle<T> retrieve(String workflowId) {
+        return engine.retrieve(workflowId);
+    }
+
+    /**
+     * Runs an inline step: inside a workflow its result (or exception) is checkpointed and replay
+     * returns the recorded outcome; outside a workflow or inside another step it simply runs.
+     *
+     * @param name a name stable across deployments, checked on replay
+     * @param body the work
+     * @param <T>  the result type
+     * @param <X>  a checked exception the body may throw
+     * @return the result
+     * @throws X when the step fails with it
+     */
+    public <T, X extends Exception> T step(String name, StepFunction<T, X> body) throws X {
+        return step(name, StepOptions.defaults(), body);
+    }
+
+    /**
+     * Runs an inline step with retry options; see {@link #step(String, StepFunction)}.
+     *
+     * @param name    a name stable across deployments
+     * @param options attempts and backoff
+     * @param body    the work
+     * @param <T>     the result type
+     * @param <X>     a checked exception the body may throw
+     * @return the result
+     * @throws X when the last attempt fails with it
+     */
+    @SuppressWarnings("unchecked")
+    public <T, X extends Exception> T step(String name, StepOptions options, StepFunction<T, X> body) throws X {
+        requireStepArguments(name, options, body);
+        try {
+            return (T) engine.stepCall(name, options, body::run);
+        } catch (Throwable t) {
+            throw Sneaky.<X>rethrow(t);
+        }
+    }
+
+    /**
+     * Runs an inline step that returns nothing; see {@link #step(String, StepFunction)}.
+     *
+     * @param name a name stable across deployments
+     * @param body the work
+     * @param <X>  a checked exception the body may throw
+     * @throws X when the step fails with it
+     */
+    public <X extends Exception> void step(String name, StepProcedure<X> body) throws X {
+        step(name, StepOptions.defaults(), body);
+    }
+
+    /**
+     * Runs an inline step that returns nothing, with retry options.
+     *
+     * @param name    a name stable across deployments
+     * @param options attempts and backoff
+     * @param body    the work
+     * @param <X>     a checked exception the body may throw
+     * @throws X when the last attempt fails with it
+     */
+    public <X extends Exception> void step(String name, StepOptions options, StepProcedure<X> body) throws X {
+        requireStepArguments(name, options, body);
+        try {
+            engine.stepCall(name, options, () -> {
+                body.run();
+                return null;
+            });
+        } catch (Throwable t) {
+            throw Sneaky.<X>rethrow(t);
+        }
+    }
+
+    /**
+     * The current time, recorded inside a workflow so replay sees the same instant.
+     *
+     * @return the recorded instant inside a workflow, {@link Instant#now()} outside
+     */
+    public Instant now() {
+        return engine.now();
+    }
+
+    /**
+     * A random UUID, recorded inside a workflow so replay sees the same one.
+     *
+     * @return the recorded UUID inside a workflow, a fresh one outside
+     */
+    public UUID randomUUID() {
+        return engine.randomUUID();
+    }
+
+    /**
+     * A key that is the same every time the running step is executed for this workflow (first run,
+     * retry or re-execution after a crash), and different for every other step: pass it to payment
+     * providers and other external APIs so a repeated call is recognised.
+     *
+     * @return {@code workflowId + ":" + position}
+     * @throws NotInWorkflowException outside a step
+     */
+    public String idempotencyKey() {
+        return engine.idempotencyKey();
+    }
+
+    /**
+     * @return the ID of the workflow running on this thread, or empty outside a workflow
+     */
+    public Optional<String> currentWorkflowId() {
+        return engine.currentWorkflowId();
+    }
+
+    /**
+     * What the database holds about an execution: status, name, inputs, output or error,
+     * timestamps and owning executor.
+     *
+     * @param workflowId the execution's ID
+     * @return the record, or empty if there is none
+     */
+    public Optional<WorkflowInfo> workflow(String workflowId) {
+        return engine.workflow(workflowId);
+    }
+
+    /**
+     * The journal of an execution: one entry per recorded step, in position order.
+     *
+     * @param workflowId the execution's ID
+     * @return the recorded steps (empty if none or unknown)
+     */
+    public List<StepInfo> steps(String workflowId) {
+        return engine.steps(workflowId);
+    }
+
+    /** @return this process's executor ID */
+    public String executorId() {
+        return engine.executorId();
+    }
+
+    private static void requireStepArguments(String name, StepOptions options, Object body) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("step name must not be null or blank");
+        }
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(body, "body");
+    }
+
+    /**
+     * Configures a {@link Durable}. Every setting has a default ({@code DEFAULT_*}); {@link #build()}
+     * validates them and names what to change when something is wrong.
+     *
+     * <pre>{@code
+     * Durable durable = Durable.builder()
+     *         .dataSource(appDataSource)          // or .jdbcUrl(url, user, password)
+     *         .schema("durable")                  // where durable's tables live
+     *         .executorId("checkout-1")           // stable across restarts of this process
+     *         .maxConcurrentWorkflows(64)
+     *         .build();
+     * }</pre>
+     */
+    public static final class Builder {
+        /** Schema holding durable's tables. */
+        public static final String DEFAULT_SCHEMA = "durable";
+        /** Workflows that run at once in this process (one thread each). */
+        public static final int DEFAULT_MAX_CONCURRENT_WORKFLOWS = 64;
+        /** Connections in the pool durable creates for {@link #jdbcUrl}. */
+        public static final int DEFAULT_POOL_SIZE = 16;
+        /** How long start() waits to reach the database. */
+        public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+        /** How long a write is retried through connection failures before the workflow is interrupted. */
+        public static final Duration DEFAULT_DATABASE_RETRY_TIMEOUT = Duration.ofSeconds(60);
+        /** How often this executor refreshes its heartbeat row. */
+        public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+        /** How long close() lets running steps finish. */
+        public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+        /** Largest serialized argument, result or exception. */
+        public static final long DEFAULT_MAX_PAYLOAD_BYTES = 16L * 1024 * 1024;
+        /** Environment variable naming this process's executor ID. */
+        public static final String EXECUTOR_ID_ENV = "DURABLE_EXECUTOR_ID";
+        /** Environment variable with a JDBC URL, used when neither a DataSource nor a URL is set. */
+        public static final String DATABASE_URL_ENV = "DURABLE_DATABASE_URL";
+        /** Environment variable with the user for {@link #DATABASE_URL_ENV}. */
+        public static final String DATABASE_USER_ENV = "DURABLE_DATABASE_USER";
+        /** Environment variable with the password for {@link #DATABASE_URL_ENV}. */
+        public static final String DATABASE_PASSWORD_ENV = "DURABLE_DATABASE_PASSWORD";
+
+        private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+        private DataSource dataSource;
+        private String jdbcUrl;
+        private String user;
+        private String password;
+        private String schema = DEFAULT_SCHEMA;
+        private String executorId;
+        private int maxConcurrentWorkflows = DEFAULT_MAX_CONCURRENT_WORKFLOWS;
+        private int poolSize = DEFAULT_POOL_SIZE;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration databaseRetryTimeout = DEFAULT_DATABASE_RETRY_TIMEOUT;
+        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private long maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+        private ClassLoader classLoader;
+
+        private Builder() {
+        }
+
+        /**
+         * Use the application's DataSource (durable does not close it). Typically a pool such as HikariCP.
+         *
+         * @param dataSource the DataSource
+         * @return this builder
+         */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /**
+         * Connect to this JDBC URL through a pool durable creates (and closes).
+         *
+         * @param url      e.g. {@code jdbc:postgresql://localhost:5432/app}
+         * @param user     database user
+         * @param password password, may be null; never logged
+         * @return this builder
+         */
+        public Builder jdbcUrl(String url, String user, String password) {
+            this.jdbcUrl = Objects.requireNonNull(url, "url");
+            this.user = user;
+            this.password = password;
+            return this;
+        }
+
+        /**
+         * @param schema schema for durable's tables; lower-case letters, digits and underscores
+         * @return this builder
+         */
+        public Builder schema(String schema) {
+            this.schema = schema;
+            return this;
+        }
+
+        /**
+         * @param executorId this process's ID, stable across its restarts so it recovers its own work
+         *                   (default: {@code $DURABLE_EXECUTOR_ID}, else the host name)
+         * @return this builder
+         */
+        public Builder executorId(String executorId) {
+            this.executorId = executorId;
+            return this;
+        }
+
+        /**
+         * @param maxConcurrentWorkflows workflows running at once in this process; more wait their turn
+         * @return this builder
+         */
+        public Builder maxConcurrentWorkflows(int maxConcurrentWorkflows) {
+            this.maxConcurrentWorkflows = maxConcurrentWorkflows;
+            return this;
+        }
+
+        /**
+         * @param poolSize connections in the pool durable creates for {@link #jdbcUrl}; ignored with a DataSource
+         * @return this builder
+         */
+        public Builder poolSize(int poolSize) {
+            this.poolSize = poolSize;
+            return this;
+        }
+
+        /**
+         * @param connectTimeout how long start() waits to reach the database
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /**
+         * @param databaseRetryTimeout how long writes are retried through connection failures
+         * @return this builder
+         */
+        public Builder databaseRetryTimeout(Duration databaseRetryTimeout) {
+            this.databaseRetryTimeout = databaseRetryTimeout;
+            return this;
+        }
+
+        /**
+         * @param heartbeatInterval how often this executor refreshes its heartbeat
+         * @return this builder
+         */
+        public Builder heartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
+            return this;
+        }
+
+        /**
+         * @param shutdownTimeout how long close() lets running steps finish
+         * @return this builder
+         */
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
+            return this;
+        }
+
+        /**
+         * @param maxPayloadBytes largest serialized argument, result or exception accepted
+         * @return this builder
+         */
+        public Builder maxPayloadBytes(long maxPayloadBytes) {
+            this.maxPayloadBytes = maxPayloadBytes;
+            return this;
+        }
+
+        /**
+         * @param classLoader where recorded classes are loaded on replay (default: the context class
+         *                    loader of the thread calling build())
+         * @return this builder
+         */
+        public Builder classLoader(ClassLoader classLoader) {
+            this.classLoader = classLoader;
+            return this;
+        }
+
+        /**
+         * Validates the settings and creates the instance (nothing is connected until {@link Durable#start()}).
+         *
+         * @return the instance
+         * @throws ConfigurationException naming the setting to change
+         */
+        public Durable build() {
+            StoreConfig storeConfig = storeConfig();
+            requirePositive("maxConcurrentWorkflows", maxConcurrentWorkflows);
+            requirePositive("poolSize", poolSize);
+            requirePositive("connectTimeout", connectTimeout);
+            requirePositive("databaseRetryTimeout", databaseRetryTimeout);
+            requirePositive("heartbeatInterval", heartbeatInterval);
+            requirePositive("shutdownTimeout", shutdownTimeout);
+            if (maxPayloadBytes < 1024) {
+                throw new ConfigurationException("maxPayloadBytes must be at least 1024, got " + maxPayloadBytes);
+            }
+            ClassLoader loader = classLoader != null ? classLoader
+                    : Optional.ofNullable(Thread.currentThread().getContextClassLoader())
+                            .orElse(Durable.class.getClassLoader());
+            EngineConfig engineConfig = new EngineConfig(resolveExecutorId(), maxConcurrentWorkflows,
+                    heartbeatInterval, shutdownTimeout, maxPayloadBytes, loader);
+            return new Durable(new Engine(engineConfig, createStore(storeConfig)));
+        }
+
+        private StoreConfig storeConfig() {
+            if (schema == null || !IDENTIFIER.matcher(schema).matches()) {
+                throw new ConfigurationException("schema must be a lower-case SQL identifier (letters, digits, "
+                        + "underscores, at most 63 characters, not starting with a digit), got '" + schema + "'");
+            }
+            if (dataSource != null && jdbcUrl != null) {
+                throw new ConfigurationException("set either dataSource(...) or jdbcUrl(...), not both");
+            }
+            String url = jdbcUrl;
+            String dbUser = user;
+            String dbPassword = password;
+            if (dataSource == null && url == null) {
+                url = System.getenv(DATABASE_URL_ENV);
+                dbUser = System.getenv(DATABASE_USER_ENV);
+                dbPassword = System.getenv(DATABASE_PASSWORD_ENV);
+                if (url == null || url.isBlank()) {
+                    throw new ConfigurationException("no database configured: call dataSource(...) or "
+                            + "jdbcUrl(url, user, password) on the builder, or set " + DATABASE_URL_ENV);
+                }
+            }
+            if (url != null && !url.startsWith("jdbc:")) {
+                throw new ConfigurationException("jdbcUrl must start with 'jdbc:', e.g. "
+                        + "jdbc:postgresql://localhost:5432/app; got '" + url.split("\\?")[0] + "'");
+            }
+            return new StoreConfig(dataSource, url, dbUser, dbPassword, schema, poolSize, connectTimeout,
+                    databaseRetryTimeout);
+        }
+
+        private String resolveExecutorId() {
+            String id = executorId;
+            if (id == null) {
+                id = System.getenv(EXECUTOR_ID_ENV);
+            }
+            if (id == null || id.isBlank()) {
+                try {
+                    id = InetAddress.getLocalHost().getHostName();
+                } catch (Exception e) {
+                    id = "local";
+                }
+            }
+            if (id.isBlank() || id.length() > 128) {
+                throw new ConfigurationException("executorId must be 1 to 128 characters, got '" + id + "'");
+            }
+            return id;
+        }
+
+        private static Store createStore(StoreConfig config) {
+            for (StoreFactory factory : ServiceLoader.load(StoreFactory.class, Durable.class.getClassLoader())) {
+                if (factory.supports(config)) {
+                    return factory.create(config);
+                }
+            }
+            throw new ConfigurationException("no durable store supports " + config
+                    + "; add the dependency io.durable:durable-jdbc (and the JDBC driver for your database)");
+        }
+
+        private static void requirePositive(String name, int value) {
+            if (value < 1) {
+                throw new ConfigurationException(name + " must be at least 1, got " + value);
+            }
+        }
+
+        private static void requirePositive(String name, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new ConfigurationException(name + " must be a positive duration, got " + value);
+            }
+        }
+    }
+}

@@ -1,0 +1,620 @@
+package io.durable.internal.engine;
+
+import io.durable.DatabaseUnavailableException;
+import io.durable.DurableException;
+import io.durable.ErrorInfo;
+import io.durable.NonDeterministicWorkflowException;
+import io.durable.NotInWorkflowException;
+import io.durable.ResultTimeoutException;
+import io.durable.StepInfo;
+import io.durable.StepOptions;
+import io.durable.WorkflowFailedException;
+import io.durable.WorkflowHandle;
+import io.durable.WorkflowIdConflictException;
+import io.durable.WorkflowInfo;
+import io.durable.WorkflowInterruptedException;
+import io.durable.WorkflowNotFoundException;
+import io.durable.WorkflowStatus;
+import io.durable.internal.serial.ErrorCodec;
+import io.durable.internal.serial.PayloadCodec;
+import io.durable.internal.store.Completion;
+import io.durable.internal.store.ExecutorRegistration;
+import io.durable.internal.store.NewWorkflow;
+import io.durable.internal.store.StartResult;
+import io.durable.internal.store.StepRow;
+import io.durable.internal.store.Store;
+import io.durable.internal.store.WorkflowRow;
+import io.durable.internal.util.NamedThreadFactory;
+import io.durable.internal.util.Sneaky;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * The workflow engine: starts executions, runs them on named worker threads, recovers this
+ * executor's unfinished ones at start, and answers inspection calls. One per {@code Durable}.
+ */
+public final class Engine {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    private static final String MDC_WORKFLOW_ID = "workflowId";
+    private static final int MAX_WORKFLOW_ID_LENGTH = 512;
+    private static final Duration MAX_POLL = Duration.ofMillis(200);
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final EngineConfig config;
+    private final Store store;
+    private final PayloadCodec codec;
+    private final ErrorCodec errors;
+    private final Registry registry;
+    private final StepRunner steps;
+    private final Shutdown shutdown = new Shutdown();
+    private final Map<String, WorkflowRun> runs = new ConcurrentHashMap<>();
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private final ThreadPoolExecutor workers;
+    private ScheduledExecutorService heartbeat;
+
+    /**
+     * @param config settings
+     * @param store  storage, not yet started
+     */
+    public Engine(EngineConfig config, Store store) {
+        this.config = config;
+        this.store = store;
+        this.codec = new PayloadCodec(config.classLoader(), config.maxPayloadBytes());
+        this.errors = new ErrorCodec(codec.mapper(), config.classLoader());
+        this.registry = new Registry(this);
+        this.steps = new StepRunner(store, codec, errors, config.executorId(), shutdown);
+        this.workers = new ThreadPoolExecutor(config.maxConcurrentWorkflows(), config.maxConcurrentWorkflows(),
+                10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new NamedThreadFactory("durable-workflow", false, config.classLoader()));
+        this.workers.allowCoreThreadTimeOut(true);
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------
+
+    /** Connects, migrates, registers this executor, and recovers its unfinished workflows. */
+    public void start() {
+        if (!state.compareAndSet(State.NEW, State.STARTED)) {
+            throw new IllegalStateException("durable was already " + (state.get() == State.CLOSED
+                    ? "closed; build a new instance" : "started"));
+        }
+        try {
+            store.start();
+            registerExecutor();
+            heartbeat = Executors.newSingleThreadScheduledExecutor(
+                    new NamedThreadFactory("durable-heartbeat", true, config.classLoader()));
+            long every = config.heartbeatInterval().toMillis();
+            heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+            recover(registry.workflowNames());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Stops taking work, lets running steps finish, and leaves unfinished workflows PENDING. */
+    public void close() {
+        State previous = state.getAndSet(State.CLOSED);
+        if (previous == State.CLOSED) {
+            return;
+        }
+        shutdown.begin();
+        workers.shutdown();
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+        }
+        try {
+            if (!workers.awaitTermination(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{} workflow threads still busy after {}; interrupting them", workers.getActiveCount(),
+                        config.shutdownTimeout());
+                workers.shutdownNow();
+                workers.awaitTermination(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        for (WorkflowRun run : runs.values()) {
+            run.outcome.completeExceptionally(shutdown.interruption(run.workflowId));
+        }
+        runs.clear();
+        store.close();
+        log.info("durable executor '{}' closed", config.executorId());
+    }
+
+    private void registerExecutor() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "unknown";
+        }
+        long pid = ProcessHandle.current().pid();
+        String incarnation = UUID.randomUUID().toString();
+        store.registerExecutor(new ExecutorRegistration(config.executorId(), incarnation, host, pid))
+                .ifPresent(other -> log.warn("executor ID '{}' was heartbeating recently from another process ({}); "
+                        + "if that process is still alive, give each process its own ID (DURABLE_EXECUTOR_ID), "
+                        + "or both will recover each other's workflows", config.executorId(), other));
+        log.info("durable executor '{}' started (pid {}, {} workflow threads, {} workflows registered)",
+                config.executorId(), pid, config.maxConcurrentWorkflows(), registry.workflowNames().size());
+    }
+
+    private void beat() {
+        try {
+            store.heartbeat(config.executorId());
+        } catch (RuntimeException e) {
+            log.warn("heartbeat of executor '{}' failed: {}", config.executorId(), e.getMessage());
+        }
+    }
+
+    /**
+     * Claims and resumes this executor's PENDING workflows with the given names.
+     *
+     * @param names workflow names to recover
+     */
+    void recover(Collection<String> names) {
+        if (state.get() != State.STARTED) {
+            return;
+        }
+        for (Store.NameCount unknown : store.pendingByName(config.executorId())) {
+            if (!registry.workflowNames().contains(unknown.name())) {
+                log.warn("{} PENDING workflow(s) named '{}' of executor '{}' have no registered implementation; they "
+                        + "stay PENDING until a process registers it", unknown.count(), unknown.name(),
+                        config.executorId());
+            }
+        }
+        if (names.isEmpty()) {
+            return;
+        }
+        List<WorkflowRow> claimed = store.claimPending(config.executorId(), names);
+        if (!claimed.isEmpty()) {
+            log.info("recovering {} unfinished workflow(s) of executor '{}'", claimed.size(), config.executorId());
+        }
+        for (WorkflowRow row : claimed) {
+            resume(row);
+        }
+    }
+
+    private void resume(WorkflowRow row) {
+        RegisteredWorkflow workflow = registry.workflow(row.name());
+        Object[] arguments;
+        try {
+            arguments = codec.decodeArguments(row.inputs());
+        } catch (RuntimeException e) {
+            log.error("cannot recover workflow '{}' ({}): its recorded arguments cannot be read: {}; it stays PENDING",
+                    row.id(), row.name(), e.getMessage(), e);
+            return;
+        }
+        WorkflowRun run = new WorkflowRun(row.id(), workflow, arguments);
+        run.epoch = row.epoch();
+        if (runs.putIfAbsent(row.id(), run) == null) {
+            submit(run);
+        }
+    }
+
+    // ---- starting -------------------------------------------------------------------------
+
+    /** @return the registry of implementations */
+    public Registry registry() {
+        return registry;
+    }
+
+    /**
+     * Starts (or joins) the execution named by {@code workflowId}.
+     *
+     * @param workflowId the execution's ID
+     * @param workflow   what to run
+     * @param arguments  its arguments
+     * @return a handle to the execution
+     */
+    <T> WorkflowHandle<T> start(String workflowId, RegisteredWorkflow workflow, Object[] arguments) {
+        requireStarted();
+        validateWorkflowId(workflowId);
+        WorkflowRun local = runs.get(workflowId);
+        if (local != null) {
+            return joinLocal(local, workflow);
+        }
+        String inputs = codec.encodeArguments(arguments, workflowId, workflow.name());
+        WorkflowRun run = new WorkflowRun(workflowId, workflow, arguments);
+        WorkflowRun raced = runs.putIfAbsent(workflowId, run);
+        if (raced != null) {
+            return joinLocal(raced, workflow);
+        }
+        boolean submitted = false;
+        try {
+            StartResult result = store.startWorkflow(new NewWorkflow(workflowId, workflow.name(), inputs,
+                    config.executorId()));
+            if (result.inserted()) {
+                run.epoch = result.row().epoch();
+                run.journal = List.of();
+                submitted = submit(run);
+            } else {
+                submitted = continueExisting(run, result.row());
+            }
+            return new EngineHandle<>(this, workflowId);
+        } finally {
+            if (!submitted) {
+                runs.remove(workflowId, run);
+            }
+        }
+    }
+
+    private <T> WorkflowHandle<T> joinLocal(WorkflowRun run, RegisteredWorkflow requested) {
+        if (!run.workflow.name().equals(requested.name())) {
+            throw new WorkflowIdConflictException(run.workflowId, run.workflow.name(), requested.name());
+        }
+        return new EngineHandle<>(this, run.workflowId);
+    }
+
+    /** The ID already names an execution: wait for it, or resume it if it is ours and idle. */
+    private boolean continueExisting(WorkflowRun run, WorkflowRow existing) {
+        if (!existing.name().equals(run.workflow.name())) {
+            throw new WorkflowIdConflictException(existing.id(), existing.name(), run.workflow.name());
+        }
+        if (existing.status() != WorkflowStatus.PENDING || !config.executorId().equals(existing.owner())) {
+            return false;
+        }
+        List<WorkflowRow> claimed = store.claimPending(config.executorId(), List.of(existing.name())).stream()
+                .filter(row -> row.id().equals(existing.id())).toList();
+        if (claimed.isEmpty()) {
+            return false;
+        }
+        WorkflowRun resumed = new WorkflowRun(existing.id(), run.workflow,
+                codec.decodeArguments(claimed.get(0).inputs()));
+        resumed.epoch = claimed.get(0).epoch();
+        runs.replace(existing.id(), run, resumed);
+        return submit(resumed);
+    }
+
+    private boolean submit(WorkflowRun run) {
+        try {
+            workers.execute(() -> execute(run));
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            run.outcome.completeExceptionally(shutdown.interruption(run.workflowId));
+            runs.remove(run.workflowId, run);
+            throw shutdown.interruption(run.workflowId);
+        }
+    }
+
+    // ---- executing ------------------------------------------------------------------------
+
+    private void execute(WorkflowRun run) {
+        MDC.put(MDC_WORKFLOW_ID, run.workflowId);
+        WorkflowContext ctx = null;
+        try {
+            if (shutdown.isClosing()) {
+                throw new UnwindSignal("closing", shutdown.interruption(run.workflowId));
+            }
+            List<StepRow> journal = run.journal != null ? run.journal : store.loadJournal(run.workflowId);
+            ctx = new WorkflowContext(this, run.workflowId, run.epoch, journal);
+            ctx.attach();
+            Object value;
+            Throwable failure = null;
+            try {
+                value = Invocations.invoke(run.workflow.method(), run.workflow.target(), run.arguments);
+            } catch (UnwindSignal signal) {
+                throw signal;
+            } catch (Error error) {
+                throw error;
+            } catch (Throwable t) {
+                value = null;
+                failure = t;
+            }
+            finish(run, ctx, value, failure);
+        } catch (UnwindSignal signal) {
+            run.outcome.completeExceptionally(signal.callerFailure());
+        } catch (DatabaseUnavailableException e) {
+            log.warn("workflow '{}' stopped: {}", run.workflowId, e.getMessage());
+            run.outcome.completeExceptionally(e);
+        } catch (Throwable t) {
+            log.error("workflow '{}' stopped by {}; it stays PENDING and is recovered at the next start",
+                    run.workflowId, t.toString(), t);
+            run.outcome.completeExceptionally(new WorkflowInterruptedException(run.workflowId, t.toString()));
+        } finally {
+            WorkflowContext.detach();
+            MDC.remove(MDC_WORKFLOW_ID);
+            runs.remove(run.workflowId, run);
+        }
+    }
+
+    private void finish(WorkflowRun run, WorkflowContext ctx, Object value, Throwable failure) {
+        if (ctx.unwound != null) {
+            log.warn("workflow '{}' caught durable's internal unwinding signal ({}) and went on; its outcome is not "
+                    + "recorded. Do not catch Throwable or Error around durable calls.", run.workflowId,
+                    ctx.unwound.getMessage());
+            throw ctx.unwound;
+        }
+        if (ctx.divergence != null) {
+            failure = ctx.divergence;
+        } else if (failure == null && ctx.replaying()) {
+            failure = new NonDeterministicWorkflowException(run.workflowId, ctx.position + 1,
+                    ctx.journal.get(ctx.position).name(), null);
+        }
+        String output = null;
+        if (failure == null) {
+            try {
+                output = codec.encode(value, run.workflowId, 0, "the result of workflow '" + run.workflow.name() + "'");
+            } catch (DurableException e) {
+                failure = e;
+            }
+        }
+        Completion completion = failure == null
+                ? new Completion(run.workflowId, config.executorId(), run.epoch, WorkflowStatus.SUCCEEDED, output, null)
+                : new Completion(run.workflowId, config.executorId(), run.epoch, WorkflowStatus.FAILED, null,
+                        errors.encode(failure));
+        if (!store.completeWorkflow(completion)) {
+            deliverRecorded(run);
+            return;
+        }
+        if (failure == null) {
+            run.outcome.complete(value);
+        } else {
+            log.debug("workflow '{}' failed: {}", run.workflowId, failure.toString());
+            run.outcome.completeExceptionally(failure);
+        }
+    }
+
+    /** Our completion was refused: someone else finished it, or we lost ownership. */
+    private void deliverRecorded(WorkflowRun run) {
+        WorkflowRow row = store.findWorkflow(run.workflowId).orElseThrow(() -> new WorkflowNotFoundException(run.workflowId));
+        if (row.status() == WorkflowStatus.PENDING) {
+            log.warn("workflow '{}' was claimed by executor '{}' (epoch {}); this executor abandons it",
+                    run.workflowId, row.owner(), row.epoch());
+            run.outcome.completeExceptionally(shutdown.fenced(run.workflowId, 0));
+            return;
+        }
+        try {
+            run.outcome.complete(recordedOutcome(row));
+        } catch (Throwable t) {
+            run.outcome.completeExceptionally(t);
+        }
+    }
+
+    // ---- steps ----------------------------------------------------------------------------
+
+    /**
+     * Runs a step body: checkpointed inside a workflow, a plain call elsewhere.
+     *
+     * @param name    the step name
+     * @param options retry settings
+     * @param body    the work
+     * @return its result
+     * @throws Throwable whatever the body throws
+     */
+    public Object stepCall(String name, StepOptions options, StepBody body) throws Throwable {
+        return step(name, options, body);
+    }
+
+    Object step(String name, StepOptions options, StepBody body) throws Throwable {
+        WorkflowContext ctx = WorkflowContext.current();
+        if (ctx == null || ctx.inStep() || ctx.engine != this) {
+            return body.run();
+        }
+        return steps.run(ctx, name, options, body);
+    }
+
+    /**
+     * @return the recorded current time inside a workflow, the clock outside
+     */
+    public Instant now() {
+        try {
+            return (Instant) step("durable.now", StepOptions.defaults(), Instant::now);
+        } catch (Throwable t) {
+            throw Sneaky.rethrow(t);
+        }
+    }
+
+    /**
+     * @return a recorded random UUID inside a workflow, a fresh one outside
+     */
+    public UUID randomUUID() {
+        try {
+            return (UUID) step("durable.randomUUID", StepOptions.defaults(), UUID::randomUUID);
+        } catch (Throwable t) {
+            throw Sneaky.rethrow(t);
+        }
+    }
+
+    /**
+     * @return the idempotency key of the running step
+     */
+    public String idempotencyKey() {
+        WorkflowContext ctx = WorkflowContext.current();
+        if (ctx == null || !ctx.inStep()) {
+            throw new NotInWorkflowException("idempotencyKey()", "inside a step of a running workflow");
+        }
+        return ctx.workflowId + ":" + ctx.stepPosition;
+    }
+
+    /**
+     * @return the ID of the workflow running on this thread, if any
+     */
+    public Optional<String> currentWorkflowId() {
+        WorkflowContext ctx = WorkflowContext.current();
+        return ctx == null ? Optional.empty() : Optional.of(ctx.workflowId);
+    }
+
+    boolean insideWorkflow() {
+        return WorkflowContext.current() != null;
+    }
+
+    // ---- results and inspection -------------------------------------------------------------
+
+    Object awaitResult(String workflowId, Duration timeout) {
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        Duration poll = Duration.ofMillis(2);
+        while (true) {
+            WorkflowRun local = runs.get(workflowId);
+            if (local != null) {
+                return awaitLocal(local, deadline, timeout);
+            }
+            WorkflowRow row = store.findWorkflow(workflowId).orElseThrow(() -> new WorkflowNotFoundException(workflowId));
+            if (row.status() != WorkflowStatus.PENDING) {
+                return deliver(workflowId, () -> recordedOutcome(row));
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new ResultTimeoutException(workflowId, timeout);
+            }
+            // Waits on another executor's workflow poll the database; wake-ups by notification come later.
+            if (shutdown.awaitClosing(Duration.ofNanos(Math.min(left, poll.toNanos())))) {
+                throw shutdown.interruption(workflowId);
+            }
+            poll = poll.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : poll.multipliedBy(2);
+        }
+    }
+
+    private Object awaitLocal(WorkflowRun run, long deadline, Duration timeout) {
+        CompletableFuture<Object> outcome = run.outcome;
+        return deliver(run.workflowId, () -> {
+            try {
+                return deadline == Long.MAX_VALUE ? outcome.get()
+                        : outcome.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                throw Sneaky.rethrow(e.getCause());
+            } catch (TimeoutException e) {
+                throw new ResultTimeoutException(run.workflowId, timeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DurableException("interrupted while waiting for workflow '" + run.workflowId + "'", e,
+                        run.workflowId, 0);
+            } catch (CancellationException e) {
+                throw shutdown.interruption(run.workflowId);
+            }
+        });
+    }
+
+    /** Hands a workflow's failure to a caller: unchecked as it is, checked wrapped. */
+    private static Object deliver(String workflowId, Supplier<Object> outcome) {
+        try {
+            return outcome.get();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable checked) {
+            throw new WorkflowFailedException(workflowId, checked);
+        }
+    }
+
+    private Object recordedOutcome(WorkflowRow row) {
+        if (row.status() == WorkflowStatus.FAILED) {
+            throw Sneaky.rethrow(errors.rebuild(row.error(), row.id(), 0));
+        }
+        return codec.decode(row.output());
+    }
+
+    WorkflowStatus status(String workflowId) {
+        return store.findWorkflow(workflowId).map(WorkflowRow::status)
+                .orElseThrow(() -> new WorkflowNotFoundException(workflowId));
+    }
+
+    /**
+     * @param workflowId an existing execution's ID
+     * @return a handle to it
+     */
+    public <T> WorkflowHandle<T> retrieve(String workflowId) {
+        requireStarted();
+        if (!runs.containsKey(workflowId) && store.findWorkflow(workflowId).isEmpty()) {
+            throw new WorkflowNotFoundException(workflowId);
+        }
+        return new EngineHandle<>(this, workflowId);
+    }
+
+    /**
+     * @param workflowId the ID
+     * @return what the database holds about the workflow
+     */
+    public Optional<WorkflowInfo> workflow(String workflowId) {
+        requireStarted();
+        return store.findWorkflow(workflowId).map(row -> new WorkflowInfo(row.id(), row.name(), row.status(),
+                Arrays.asList(decodeArgumentsForDisplay(row.inputs())), decodeForDisplay(row.output()),
+                Optional.ofNullable(row.error()).map(errors::info), row.owner(), row.epoch(), row.recoveryAttempts(),
+                row.createdAt(), row.updatedAt(), row.completedAt()));
+    }
+
+    /**
+     * @param workflowId the ID
+     * @return the workflow's journal in position order (empty if unknown)
+     */
+    public List<StepInfo> steps(String workflowId) {
+        requireStarted();
+        List<StepInfo> out = new ArrayList<>();
+        for (StepRow row : store.loadJournal(workflowId)) {
+            Optional<ErrorInfo> error = Optional.ofNullable(row.error()).map(errors::info);
+            out.add(new StepInfo(row.position(), row.name(), row.status(), decodeForDisplay(row.output()), error,
+                    row.attempts(), row.startedAt(), row.completedAt()));
+        }
+        return out;
+    }
+
+    private Object decodeForDisplay(String json) {
+        try {
+            return codec.decode(json);
+        } catch (RuntimeException e) {
+            return json;
+        }
+    }
+
+    private Object[] decodeArgumentsForDisplay(String json) {
+        try {
+            return codec.decodeArguments(json);
+        } catch (RuntimeException e) {
+            return new Object[] {json};
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    /** @return the executor ID */
+    public String executorId() {
+        return config.executorId();
+    }
+
+    boolean isStarted() {
+        return state.get() == State.STARTED;
+    }
+
+    private void requireStarted() {
+        State now = state.get();
+        if (now == State.NEW) {
+            throw new IllegalStateException("call durable.start() before starting or inspecting workflows");
+        }
+        if (now == State.CLOSED) {
+            throw new IllegalStateException("durable is closed; build and start a new instance");
+        }
+    }
+
+    private static void validateWorkflowId(String workflowId) {
+        if (workflowId == null || workflowId.isBlank()) {
+            throw new IllegalArgumentException("workflow ID must not be null or blank");
+        }
+        if (workflowId.length() > MAX_WORKFLOW_ID_LENGTH) {
+            throw new IllegalArgumentException("workflow ID is " + workflowId.length() + " characters; at most "
+                    + MAX_WORKFLOW_ID_LENGTH + " are allowed");
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.durable.internal.engine;
+
+import io.durable.DatabaseUnavailableException;
+import io.durable.NonDeterministicWorkflowException;
+import io.durable.StepOptions;
+import io.durable.StepStatus;
+import io.durable.internal.serial.ErrorCodec;
+import io.durable.internal.serial.PayloadCodec;
+import io.durable.internal.store.StepRow;
+import io.durable.internal.store.StepWrite;
+import io.durable.internal.store.Store;
+import io.durable.internal.util.Sneaky;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Runs one step of a workflow: returns the recorded outcome on replay (after checking the step
+ * name), or executes it with retries and records the outcome with a single fenced write.
+ */
+final class StepRunner {
+    private static final Logger log = LoggerFactory.getLogger(StepRunner.class);
+
+    private final Store store;
+    private final PayloadCodec codec;
+    private final ErrorCodec errors;
+    private final String executorId;
+    private final Shutdown shutdown;
+
+    StepRunner(Store store, PayloadCodec codec, ErrorCodec errors, String executorId, Shutdown shutdown) {
+        this.store = store;
+        this.codec = codec;
+        this.errors = errors;
+        this.executorId = executorId;
+        this.shutdown = shutdown;
+    }
+
+    Object run(WorkflowContext ctx, String name, StepOptions options, StepBody body) {
+        if (ctx.unwound != null) {
+            throw ctx.unwound;
+        }
+        if (ctx.divergence != null) {
+            throw ctx.divergence;
+        }
+        int position = ++ctx.position;
+        if (position <= ctx.journal.size()) {
+            return replay(ctx, ctx.journal.get(position - 1), name);
+        }
+        if (shutdown.isClosing()) {
+            throw unwind(ctx, shutdown.interruption(ctx.workflowId));
+        }
+        return execute(ctx, position, name, options, body);
+    }
+
+    private Object replay(WorkflowContext ctx, StepRow recorded, String name) {
+        if (!recorded.name().equals(name)) {
+            ctx.divergence = new NonDeterministicWorkflowException(ctx.workflowId, recorded.position(),
+                    recorded.name(), name);
+            throw ctx.divergence;
+        }
+        log.trace("replayed step {} '{}'", recorded.position(), name);
+        return outcomeOf(recorded);
+    }
+
+    private Object execute(WorkflowContext ctx, int position, String name, StepOptions options, StepBody body) {
+        Instant startedAt = Instant.now();
+        Object value = null;
+        Throwable failure = null;
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            ctx.stepPosition = position;
+            try {
+                value = body.run();
+                failure = null;
+                break;
+            } catch (UnwindSignal signal) {
+                throw signal;
+            } catch (Error error) {
+                throw error;
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                ctx.stepPosition = 0;
+            }
+            if (attempt >= options.maxAttempts()) {
+                break;
+            }
+            Duration backoff = options.backoffAfter(attempt);
+            log.debug("step {} '{}' attempt {} of {} failed ({}); retrying in {} ms", position, name, attempt,
+                    options.maxAttempts(), failure.toString(), backoff.toMillis());
+            if (shutdown.awaitClosing(backoff)) {
+                throw unwind(ctx, shutdown.interruption(ctx.workflowId));
+            }
+        }
+        String output = failure == null
+                ? codec.encode(value, ctx.workflowId, position, "the result of step '" + name + "'") : null;
+        String error = failure == null ? null : errors.encode(failure);
+        StepRow row = new StepRow(ctx.workflowId, position, name,
+                failure == null ? StepStatus.SUCCEEDED : StepStatus.FAILED, output, error, attempt, startedAt,
+                Instant.now());
+        StepWrite write = record(ctx, row);
+        switch (write.kind()) {
+            case RECORDED:
+                if (failure != null) {
+                    throw Sneaky.rethrow(failure);
+                }
+                return value;
+            case CONFLICT:
+                return replay(ctx, write.existing(), name);
+            default:
+                throw unwind(ctx, shutdown.fenced(ctx.workflowId, position));
+        }
+    }
+
+    private StepWrite record(WorkflowContext ctx, StepRow row) {
+        try {
+            return store.recordStep(row, executorId, ctx.epoch);
+        } catch (DatabaseUnavailableException e) {
+            throw unwind(ctx, new DatabaseUnavailableException("could not record step " + row.position() + " '"
+                    + row.name() + "' of workflow '" + ctx.workflowId + "': " + e.getMessage()
+                    + "; the workflow stays PENDING and is recovered", e, ctx.workflowId, row.position()));
+        }
+    }
+
+    private Object outcomeOf(StepRow recorded) {
+        if (recorded.status() == StepStatus.FAILED) {
+            throw Sneaky.rethrow(errors.rebuild(recorded.error(), recorded.workflowId(), recorded.position()));
+        }
+        return codec.decode(recorded.output());
+    }
+
+    private static UnwindSignal unwind(WorkflowContext ctx, RuntimeException callerFailure) {
+        ctx.unwound = new UnwindSignal(callerFailure.getMessage(), callerFailure);
+        return ctx.unwound;
+    }
+}

@@ -1,0 +1,26 @@
+package io.durable.internal.engine;
+
+import io.durable.internal.store.StepRow;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One execution of a workflow in this process. Its future completes with the workflow's value,
+ * with the workflow's exception, or with why it stopped here without an outcome.
+ */
+final class WorkflowRun {
+    final String workflowId;
+    final RegisteredWorkflow workflow;
+    final Object[] arguments;
+    final CompletableFuture<Object> outcome = new CompletableFuture<>();
+    long epoch;
+    /** The journal to replay; null means it must be loaded before running. */
+    List<StepRow> journal;
+
+    WorkflowRun(String workflowId, RegisteredWorkflow workflow, Object[] arguments) {
+        this.workflowId = workflowId;
+        this.workflow = workflow;
+        this.arguments = arguments;
+    }
+}

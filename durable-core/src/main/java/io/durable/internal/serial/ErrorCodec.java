@@ -1,0 +1,172 @@
+package io.durable.internal.serial;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.durable.DurableException;
+import io.durable.ErrorInfo;
+import io.durable.RecordedFailureException;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Constructor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Records exceptions as JSON (class, message, structured stack frames, printed stack trace,
+ * cause chain) and rebuilds them on replay as the same class with the same message and stack;
+ * where that is impossible, as a {@link RecordedFailureException} carrying what was recorded.
+ */
+public final class ErrorCodec {
+    private static final int MAX_CAUSE_DEPTH = 8;
+
+    private final ObjectMapper mapper;
+    private final ClassLoader classLoader;
+
+    /**
+     * @param mapper      the mapper to write JSON with
+     * @param classLoader where recorded exception classes are looked up
+     */
+    public ErrorCodec(ObjectMapper mapper, ClassLoader classLoader) {
+        this.mapper = mapper;
+        this.classLoader = classLoader;
+    }
+
+    /**
+     * @param error the exception to record
+     * @return the JSON text
+     */
+    public String encode(Throwable error) {
+        ObjectNode node = toNode(error, 0);
+        node.put("stack", printed(error));
+        try {
+            return mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new DurableException("cannot record exception " + error.getClass().getName(), e);
+        }
+    }
+
+    /**
+     * @param json recorded by {@link #encode}
+     * @return class name, message and stack text
+     */
+    public ErrorInfo info(String json) {
+        JsonNode node = read(json);
+        return new ErrorInfo(node.path("class").asText(), textOrNull(node.get("message")),
+                textOrNull(node.get("stack")));
+    }
+
+    /**
+     * Rebuilds a recorded exception.
+     *
+     * @param json       recorded by {@link #encode}
+     * @param workflowId the workflow it was recorded in
+     * @param position   its step position, 0 for the workflow itself
+     * @return the same class with the same message and stack, or a {@link RecordedFailureException}
+     */
+    public Throwable rebuild(String json, String workflowId, int position) {
+        JsonNode node = read(json);
+        Throwable rebuilt = rebuild(node, 0);
+        return rebuilt != null ? rebuilt : new RecordedFailureException(info(json), workflowId, position);
+    }
+
+    private ObjectNode toNode(Throwable error, int depth) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("class", error.getClass().getName());
+        node.put("message", error.getMessage());
+        ArrayNode frames = node.putArray("frames");
+        for (StackTraceElement frame : error.getStackTrace()) {
+            ObjectNode f = frames.addObject();
+            f.put("c", frame.getClassName());
+            f.put("m", frame.getMethodName());
+            f.put("f", frame.getFileName());
+            f.put("l", frame.getLineNumber());
+        }
+        Throwable cause = error.getCause();
+        if (cause != null && cause != error && depth < MAX_CAUSE_DEPTH) {
+            node.set("cause", toNode(cause, depth + 1));
+        }
+        return node;
+    }
+
+    private Throwable rebuild(JsonNode node, int depth) {
+        String className = node.path("class").asText();
+        String message = textOrNull(node.get("message"));
+        Throwable error = instantiate(className, message);
+        if (error == null) {
+            return null;
+        }
+        List<StackTraceElement> frames = new ArrayList<>();
+        for (JsonNode f : node.path("frames")) {
+            frames.add(new StackTraceElement(f.path("c").asText(), f.path("m").asText(),
+                    textOrNull(f.get("f")), f.path("l").asInt()));
+        }
+        error.setStackTrace(frames.toArray(new StackTraceElement[0]));
+        JsonNode causeNode = node.get("cause");
+        if (causeNode != null && depth < MAX_CAUSE_DEPTH) {
+            Throwable cause = rebuild(causeNode, depth + 1);
+            if (cause != null) {
+                try {
+                    error.initCause(cause);
+                } catch (IllegalStateException | IllegalArgumentException ignored) {
+                    // the constructor already fixed a cause; keep it
+                }
+            }
+        }
+        return error;
+    }
+
+    private Throwable instantiate(String className, String message) {
+        try {
+            Class<?> type = Class.forName(className, false, classLoader);
+            if (!Throwable.class.isAssignableFrom(type)) {
+                return null;
+            }
+            Throwable error = construct(type, message);
+            return error != null && Objects.equals(error.getMessage(), message) ? error : null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private static Throwable construct(Class<?> type, String message) {
+        Object[][] attempts = message == null
+                ? new Object[][] {{}, {(String) null}}
+                : new Object[][] {{message}, {message, null}};
+        for (Object[] args : attempts) {
+            try {
+                Constructor<?> constructor = args.length == 0 ? type.getDeclaredConstructor()
+                        : args.length == 1 ? type.getDeclaredConstructor(String.class)
+                        : type.getDeclaredConstructor(String.class, Throwable.class);
+                constructor.setAccessible(true);
+                return (Throwable) constructor.newInstance(args);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // try the next constructor shape
+            }
+        }
+        return null;
+    }
+
+    private JsonNode read(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new DurableException("recorded exception is not valid JSON", e);
+        }
+    }
+
+    private static String printed(Throwable error) {
+        StringWriter out = new StringWriter();
+        error.printStackTrace(new PrintWriter(out));
+        return out.toString();
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
+    }
+}

@@ -1,0 +1,92 @@
+package io.durable.internal.jdbc;
+
+import io.durable.DatabaseUnavailableException;
+import io.durable.DurableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Connections with retries: transient failures (a killed backend, a restarting server) are retried
+ * with exponential backoff until the retry window is spent, then reported as
+ * {@link DatabaseUnavailableException} naming where the database was expected.
+ */
+final class Database {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    private static final long FIRST_BACKOFF_NANOS = Duration.ofMillis(10).toNanos();
+    private static final long MAX_BACKOFF_NANOS = Duration.ofSeconds(1).toNanos();
+
+    private final DataSource dataSource;
+    private final String description;
+    private final Duration retryWindow;
+
+    Database(DataSource dataSource, String description, Duration retryWindow) {
+        this.dataSource = dataSource;
+        this.description = description;
+        this.retryWindow = retryWindow;
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    String description() {
+        return description;
+    }
+
+    /** Runs idempotent work in its own transaction, retrying transient failures. */
+    <T> T run(String what, SqlWork<T> work) {
+        long deadline = System.nanoTime() + retryWindow.toNanos();
+        long backoff = FIRST_BACKOFF_NANOS;
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            try {
+                return once(work);
+            } catch (SQLException e) {
+                if (!SqlFailures.isTransient(e)) {
+                    throw new DurableException("database error while trying to " + what + " on " + description + ": "
+                            + SqlFailures.rootMessage(e), e);
+                }
+                if (System.nanoTime() + backoff > deadline) {
+                    throw new DatabaseUnavailableException("database unreachable while trying to " + what + " on "
+                            + description + " (gave up after " + attempt + " attempts over " + retryWindow + "): "
+                            + SqlFailures.rootMessage(e), e);
+                }
+                log.debug("transient database failure while trying to {} (attempt {}): {}; retrying", what, attempt,
+                        e.getMessage());
+                LockSupport.parkNanos(backoff);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+            }
+        }
+    }
+
+    private <T> T once(SqlWork<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            if (connection.getAutoCommit()) {
+                return work.run(connection);
+            }
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the connection is likely broken; the pool discards it
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.durable.internal.jdbc;
+
+import io.durable.internal.store.ExecutorRegistration;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Optional;
+
+/** SQL for the executors table: registration and heartbeats (judged on the database clock). */
+final class ExecutorRepository {
+    /** A previous registration whose heartbeat is younger than this may belong to a live process. */
+    private static final String FRESH = "interval '15 seconds'";
+
+    private final Database db;
+    private final String previousSql;
+    private final String upsertSql;
+    private final String heartbeatSql;
+
+    ExecutorRepository(Database db, String schema) {
+        this.db = db;
+        String table = schema + ".executors";
+        this.previousSql = "SELECT incarnation, host, pid FROM " + table + " WHERE id = ? AND heartbeat_at > now() - " + FRESH;
+        this.upsertSql = "INSERT INTO " + table + " (id, incarnation, host, pid) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (id) DO UPDATE SET incarnation = excluded.incarnation, host = excluded.host,"
+                + " pid = excluded.pid, started_at = now(), heartbeat_at = now()";
+        this.heartbeatSql = "UPDATE " + table + " SET heartbeat_at = now() WHERE id = ?";
+    }
+
+    Optional<String> register(ExecutorRegistration registration) {
+        return db.run("register executor '" + registration.executorId() + "'", c -> {
+            Optional<String> previous = Optional.empty();
+            try (PreparedStatement ps = c.prepareStatement(previousSql)) {
+                ps.setString(1, registration.executorId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        previous = Optional.of("pid " + rs.getLong(3) + " on " + rs.getString(2));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(upsertSql)) {
+                ps.setString(1, registration.executorId());
+                ps.setString(2, registration.incarnation());
+                ps.setString(3, registration.host());
+                ps.setLong(4, registration.pid());
+                ps.executeUpdate();
+            }
+            return previous;
+        });
+    }
+
+    void heartbeat(String executorId) {
+        db.run("refresh the heartbeat of executor '" + executorId + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(heartbeatSql)) {
+                ps.setString(1, executorId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+}

@@ -1,0 +1,135 @@
+package io.durable.internal.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.durable.ConfigurationException;
+import io.durable.DatabaseUnavailableException;
+import io.durable.internal.store.Completion;
+import io.durable.internal.store.ExecutorRegistration;
+import io.durable.internal.store.NewWorkflow;
+import io.durable.internal.store.StartResult;
+import io.durable.internal.store.StepRow;
+import io.durable.internal.store.StepWrite;
+import io.durable.internal.store.Store;
+import io.durable.internal.store.StoreConfig;
+import io.durable.internal.store.WorkflowRow;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** The relational store: a pool (its own or the application's), migrations and the repositories. */
+final class JdbcStore implements Store {
+    private final StoreConfig config;
+    private final HikariDataSource ownPool;
+    private final Database db;
+    private final WorkflowRepository workflows;
+    private final StepRepository steps;
+    private final ExecutorRepository executors;
+
+    JdbcStore(StoreConfig config) {
+        this.config = config;
+        DataSource dataSource;
+        String description;
+        if (config.dataSource() != null) {
+            this.ownPool = null;
+            dataSource = config.dataSource();
+            description = "the configured DataSource (" + config.dataSource().getClass().getName() + ")";
+        } else {
+            this.ownPool = createPool(config);
+            dataSource = ownPool;
+            description = JdbcUrls.redact(config.jdbcUrl()) + (config.user() == null ? "" : " as user '" + config.user() + "'");
+        }
+        this.db = new Database(dataSource, description, config.databaseRetryTimeout());
+        this.workflows = new WorkflowRepository(db, config.schema());
+        this.steps = new StepRepository(db, config.schema());
+        this.executors = new ExecutorRepository(db, config.schema());
+    }
+
+    private static HikariDataSource createPool(StoreConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password());
+        hikari.setPoolName("durable");
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setMinimumIdle(Math.min(2, config.poolSize()));
+        hikari.setConnectionTimeout(Math.max(250, config.connectTimeout().toMillis()));
+        hikari.setInitializationFailTimeout(-1);
+        hikari.setAutoCommit(true);
+        return new HikariDataSource(hikari);
+    }
+
+    @Override
+    public void start() {
+        Dialect dialect = connectAndDetect();
+        Migrations.migrate(db.dataSource(), config.schema(), dialect.migrationFolder());
+    }
+
+    private Dialect connectAndDetect() {
+        try (Connection connection = db.dataSource().getConnection()) {
+            return Dialect.of(connection.getMetaData().getDatabaseProductName());
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("cannot connect to " + db.description() + ": "
+                    + SqlFailures.rootMessage(e) + ". Check that the database is running and reachable, and the URL,"
+                    + " user and password.", e);
+        } catch (ConfigurationException e) {
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<String> registerExecutor(ExecutorRegistration registration) {
+        return executors.register(registration);
+    }
+
+    @Override
+    public void heartbeat(String executorId) {
+        executors.heartbeat(executorId);
+    }
+
+    @Override
+    public StartResult startWorkflow(NewWorkflow workflow) {
+        return workflows.start(workflow);
+    }
+
+    @Override
+    public StepWrite recordStep(StepRow step, String owner, long epoch) {
+        return steps.record(step, owner, epoch);
+    }
+
+    @Override
+    public boolean completeWorkflow(Completion completion) {
+        return workflows.complete(completion);
+    }
+
+    @Override
+    public List<StepRow> loadJournal(String workflowId) {
+        return steps.journal(workflowId);
+    }
+
+    @Override
+    public List<WorkflowRow> claimPending(String executorId, Collection<String> names) {
+        return workflows.claimPending(executorId, names);
+    }
+
+    @Override
+    public List<NameCount> pendingByName(String executorId) {
+        return workflows.pendingByName(executorId);
+    }
+
+    @Override
+    public Optional<WorkflowRow> findWorkflow(String workflowId) {
+        return workflows.find(workflowId);
+    }
+
+    @Override
+    public void close() {
+        if (ownPool != null) {
+            ownPool.close();
+        }
+    }
+}

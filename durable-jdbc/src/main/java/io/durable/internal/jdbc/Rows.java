@@ -1,0 +1,42 @@
+package io.durable.internal.jdbc;
+
+import io.durable.StepStatus;
+import io.durable.WorkflowStatus;
+import io.durable.internal.store.StepRow;
+import io.durable.internal.store.WorkflowRow;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+
+/** Maps result rows to store records; the column lists here match the queries that use them. */
+final class Rows {
+    static final String WORKFLOW_COLUMNS =
+            "id, name, status, inputs, output, error, owner, epoch, recovery_attempts, created_at, updated_at, completed_at";
+    static final String STEP_COLUMNS =
+            "workflow_id, position, name, status, output, error, attempts, started_at, completed_at";
+
+    private Rows() {
+    }
+
+    static WorkflowRow workflow(ResultSet rs) throws SQLException {
+        return new WorkflowRow(rs.getString(1), rs.getString(2), WorkflowStatus.valueOf(rs.getString(3)),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getInt(9),
+                instant(rs.getTimestamp(10)), instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)));
+    }
+
+    static StepRow step(ResultSet rs) throws SQLException {
+        return new StepRow(rs.getString(1), rs.getInt(2), rs.getString(3), StepStatus.valueOf(rs.getString(4)),
+                rs.getString(5), rs.getString(6), rs.getInt(7), instant(rs.getTimestamp(8)),
+                instant(rs.getTimestamp(9)));
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

@@ -1,0 +1,43 @@
+-- durable schema, version 1: executors, workflows and their step journal.
+-- ${schema} is replaced by the configured schema name (default: durable).
+
+CREATE TABLE ${schema}.executors (
+    id            text        PRIMARY KEY,
+    incarnation   text        NOT NULL,
+    host          text        NOT NULL,
+    pid           bigint      NOT NULL,
+    started_at    timestamptz NOT NULL DEFAULT now(),
+    heartbeat_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE ${schema}.workflows (
+    id                 text        PRIMARY KEY,
+    name               text        NOT NULL,
+    status             text        NOT NULL CHECK (status IN ('PENDING', 'SUCCEEDED', 'FAILED')),
+    inputs             text,
+    output             text,
+    error              text,
+    owner              text        NOT NULL,
+    epoch              bigint      NOT NULL DEFAULT 1,
+    recovery_attempts  integer     NOT NULL DEFAULT 0,
+    created_at         timestamptz NOT NULL DEFAULT now(),
+    updated_at         timestamptz NOT NULL DEFAULT now(),
+    completed_at       timestamptz
+);
+
+-- Recovery looks up an executor's unfinished workflows; the partial index stays small.
+CREATE INDEX workflows_pending_by_owner ON ${schema}.workflows (owner, name) WHERE status = 'PENDING';
+CREATE INDEX workflows_created_at ON ${schema}.workflows (created_at);
+
+CREATE TABLE ${schema}.steps (
+    workflow_id   text        NOT NULL,
+    position      integer     NOT NULL CHECK (position > 0),
+    name          text        NOT NULL,
+    status        text        NOT NULL CHECK (status IN ('SUCCEEDED', 'FAILED')),
+    output        text,
+    error         text,
+    attempts      integer     NOT NULL,
+    started_at    timestamptz NOT NULL,
+    completed_at  timestamptz NOT NULL,
+    PRIMARY KEY (workflow_id, position)
+);
