@@ -466,6 +466,7 @@ public final class Engine {
     // ---- results and inspection -------------------------------------------------------------
 
     Object awaitResult(String workflowId, Duration timeout) {
+        requireStarted();
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         Duration poll = Duration.ofMillis(2);
         while (true) {
@@ -528,6 +529,7 @@ public final class Engine {
     }
 
     WorkflowStatus status(String workflowId) {
+        requireStarted();
         return store.findWorkflow(workflowId).map(WorkflowRow::status)
                 .orElseThrow(() -> new WorkflowNotFoundException(workflowId));
     }

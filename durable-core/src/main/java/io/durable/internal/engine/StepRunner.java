@@ -85,6 +85,10 @@ final class StepRunner {
             } finally {
                 ctx.stepPosition = 0;
             }
+            if (shutdown.isClosing()) {
+                // Likely interrupted by close(): the step counts as in flight and runs again at recovery.
+                throw unwind(ctx, shutdown.interruption(ctx.workflowId));
+            }
             if (attempt >= options.maxAttempts()) {
                 break;
             }

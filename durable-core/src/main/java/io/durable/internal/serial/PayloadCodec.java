@@ -1,15 +1,14 @@
 package io.durable.internal.serial;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -17,6 +16,8 @@ import io.durable.DurableException;
 import io.durable.PayloadTooLargeException;
 import io.durable.SerializationException;
 
+import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class PayloadCodec {
 
     private final ObjectMapper mapper;
     private final RuntimeTypes runtimeTypes;
+    private final CanonicalTypes canonicalTypes;
     private final long maxPayloadBytes;
 
     /**
@@ -40,16 +42,18 @@ public final class PayloadCodec {
      */
     public PayloadCodec(ClassLoader classLoader, long maxPayloadBytes) {
         TypeFactory typeFactory = TypeFactory.defaultInstance().withClassLoader(classLoader);
+        // The type factory goes first: modules register type modifiers on it (Optional support).
         this.mapper = JsonMapper.builder()
+                .typeFactory(typeFactory)
                 .addModule(new Jdk8Module())
                 .addModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .typeFactory(typeFactory)
                 .build();
-        this.runtimeTypes = new RuntimeTypes(typeFactory);
+        this.runtimeTypes = new RuntimeTypes(mapper.getTypeFactory());
+        this.canonicalTypes = new CanonicalTypes(mapper.getTypeFactory());
         this.maxPayloadBytes = maxPayloadBytes;
     }
 
@@ -64,7 +68,13 @@ public final class PayloadCodec {
      * @return the envelope as JSON text
      */
     public String encode(Object value, String workflowId, int position, String what) {
-        String json = write(envelope(value, workflowId, position, what), value, workflowId, position, what);
+        StringWriter out = new StringWriter();
+        try (JsonGenerator generator = mapper.createGenerator(out)) {
+            writeEnvelope(generator, value, workflowId, position, what);
+        } catch (IOException e) {
+            throw unserializable(value, workflowId, position, what, rootMessage(e), e);
+        }
+        String json = out.toString();
         checkSize(json, value, workflowId, position);
         if (value != null) {
             try {
@@ -80,24 +90,31 @@ public final class PayloadCodec {
     /**
      * Encodes workflow arguments as a JSON array of envelopes.
      *
-     * @param args       the arguments (null means none)
-     * @param workflowId for error messages
+     * @param args         the arguments (null means none)
+     * @param workflowId   for error messages
      * @param workflowName for error messages
      * @return the JSON text
      */
     public String encodeArguments(Object[] args, String workflowId, String workflowName) {
-        ArrayNode array = JsonNodeFactory.instance.arrayNode();
         Object[] values = args == null ? new Object[0] : args;
-        for (int i = 0; i < values.length; i++) {
-            String what = "argument " + (i + 1) + " of workflow '" + workflowName + "'";
-            array.add(envelope(values[i], workflowId, 0, what));
+        StringWriter out = new StringWriter();
+        String all = "arguments of workflow '" + workflowName + "'";
+        try (JsonGenerator generator = mapper.createGenerator(out)) {
+            generator.writeStartArray();
+            for (int i = 0; i < values.length; i++) {
+                writeEnvelope(generator, values[i], workflowId, 0,
+                        "argument " + (i + 1) + " of workflow '" + workflowName + "'");
+            }
+            generator.writeEndArray();
+        } catch (IOException e) {
+            throw unserializable(args, workflowId, 0, all, rootMessage(e), e);
         }
-        String json = write(array, args, workflowId, 0, "arguments of workflow '" + workflowName + "'");
+        String json = out.toString();
         checkSize(json, args, workflowId, 0);
         try {
             decodeArguments(json);
         } catch (RuntimeException e) {
-            throw unserializable(args, workflowId, 0, "arguments of workflow '" + workflowName + "'",
+            throw unserializable(args, workflowId, 0, all,
                     "they serialize but cannot be read back (" + rootMessage(e) + ")", e);
         }
         return json;
@@ -111,10 +128,11 @@ public final class PayloadCodec {
         if (json == null) {
             return null;
         }
-        try {
-            return fromEnvelope(mapper.readTree(json));
-        } catch (JsonProcessingException e) {
-            throw new DurableException("recorded value is not valid JSON: " + abbreviate(json), e);
+        try (JsonParser parser = mapper.createParser(json)) {
+            parser.nextToken();
+            return readEnvelope(parser);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DurableException("cannot read recorded value " + abbreviate(json) + ": " + rootMessage(e), e);
         }
     }
 
@@ -126,15 +144,17 @@ public final class PayloadCodec {
         if (json == null) {
             return new Object[0];
         }
-        try {
-            JsonNode array = mapper.readTree(json);
+        try (JsonParser parser = mapper.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new DurableException("recorded arguments are not a JSON array: " + abbreviate(json));
+            }
             List<Object> values = new ArrayList<>();
-            for (JsonNode element : array) {
-                values.add(fromEnvelope(element));
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+                values.add(readEnvelope(parser));
             }
             return values.toArray();
-        } catch (JsonProcessingException e) {
-            throw new DurableException("recorded arguments are not valid JSON: " + abbreviate(json), e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DurableException("cannot read recorded arguments " + abbreviate(json) + ": " + rootMessage(e), e);
         }
     }
 
@@ -143,43 +163,49 @@ public final class PayloadCodec {
         return mapper;
     }
 
-    private ObjectNode envelope(Object value, String workflowId, int position, String what) {
-        ObjectNode envelope = JsonNodeFactory.instance.objectNode();
+    private void writeEnvelope(JsonGenerator generator, Object value, String workflowId, int position, String what)
+            throws IOException {
+        generator.writeStartObject();
         if (value == null) {
-            envelope.putNull(TYPE);
-            envelope.putNull(VALUE);
-            return envelope;
+            generator.writeNullField(TYPE);
+            generator.writeNullField(VALUE);
+        } else {
+            JavaType type;
+            try {
+                type = runtimeTypes.typeOf(value);
+            } catch (IllegalArgumentException e) {
+                throw unserializable(value, workflowId, position, what, rootMessage(e), e);
+            }
+            generator.writeStringField(TYPE, type.toCanonical());
+            generator.writeFieldName(VALUE);
+            try {
+                mapper.writeValue(generator, value);
+            } catch (IOException | IllegalArgumentException e) {
+                throw unserializable(value, workflowId, position, what, rootMessage(e), e);
+            }
         }
-        try {
-            JavaType type = runtimeTypes.typeOf(value);
-            envelope.put(TYPE, type.toCanonical());
-            envelope.set(VALUE, mapper.valueToTree(value));
-            return envelope;
-        } catch (IllegalArgumentException e) {
-            throw unserializable(value, workflowId, position, what, rootMessage(e), e);
-        }
+        generator.writeEndObject();
     }
 
-    private Object fromEnvelope(JsonNode envelope) {
-        JsonNode type = envelope.get(TYPE);
-        if (type == null || type.isNull()) {
-            return null;
+    /** Reads one envelope; the parser is on its START_OBJECT and is left on its END_OBJECT. */
+    private Object readEnvelope(JsonParser parser) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            throw new DurableException("recorded value is not a JSON object");
         }
-        JavaType javaType = mapper.getTypeFactory().constructFromCanonical(type.asText());
-        try {
-            return mapper.treeToValue(envelope.get(VALUE), javaType);
-        } catch (JsonProcessingException e) {
-            throw new DurableException("cannot read recorded value of type " + type.asText() + ": "
-                    + rootMessage(e), e);
+        JavaType type = null;
+        Object value = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken token = parser.nextToken();
+            if (TYPE.equals(field)) {
+                type = token == JsonToken.VALUE_NULL ? null : canonicalTypes.parse(parser.getText());
+            } else if (VALUE.equals(field) && type != null) {
+                value = mapper.readerFor(type).readValue(parser);
+            } else {
+                parser.skipChildren();
+            }
         }
-    }
-
-    private String write(JsonNode node, Object value, String workflowId, int position, String what) {
-        try {
-            return mapper.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw unserializable(value, workflowId, position, what, rootMessage(e), e);
-        }
+        return value;
     }
 
     private void checkSize(String json, Object value, String workflowId, int position) {
