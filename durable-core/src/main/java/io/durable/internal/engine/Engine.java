@@ -62,6 +62,8 @@ public final class Engine {
     private static final String MDC_WORKFLOW_ID = "workflowId";
     private static final int MAX_WORKFLOW_ID_LENGTH = 512;
     private static final Duration MAX_POLL = Duration.ofMillis(200);
+    /** Outcome of a placeholder run that turned out not to execute in this process. */
+    private static final Object NOT_RUN_HERE = new Object();
 
     private enum State { NEW, STARTED, CLOSED }
 
@@ -244,21 +246,26 @@ public final class Engine {
         if (raced != null) {
             return joinLocal(raced, workflow);
         }
-        boolean submitted = false;
+        WorkflowRun executing = null;
         try {
             StartResult result = store.startWorkflow(new NewWorkflow(workflowId, workflow.name(), inputs,
                     config.executorId()));
             if (result.inserted()) {
                 run.epoch = result.row().epoch();
                 run.journal = List.of();
-                submitted = submit(run);
+                submit(run);
+                executing = run;
             } else {
-                submitted = continueExisting(run, result.row());
+                executing = continueExisting(run, result.row());
             }
             return new EngineHandle<>(this, workflowId);
         } finally {
-            if (!submitted) {
-                runs.remove(workflowId, run);
+            if (executing != run) {
+                if (executing == null) {
+                    runs.remove(workflowId, run);
+                }
+                // Callers that joined this placeholder go back to the database (or the resumed run).
+                run.outcome.complete(NOT_RUN_HERE);
             }
         }
     }
@@ -270,30 +277,34 @@ public final class Engine {
         return new EngineHandle<>(this, run.workflowId);
     }
 
-    /** The ID already names an execution: wait for it, or resume it if it is ours and idle. */
-    private boolean continueExisting(WorkflowRun run, WorkflowRow existing) {
+    /**
+     * The ID already names an execution: resume it if it is ours and runs nowhere in this process.
+     *
+     * @return the run now executing it here, or null when it is finished or runs elsewhere
+     */
+    private WorkflowRun continueExisting(WorkflowRun run, WorkflowRow existing) {
         if (!existing.name().equals(run.workflow.name())) {
             throw new WorkflowIdConflictException(existing.id(), existing.name(), run.workflow.name());
         }
         if (existing.status() != WorkflowStatus.PENDING || !config.executorId().equals(existing.owner())) {
-            return false;
+            return null;
         }
         List<WorkflowRow> claimed = store.claimPending(config.executorId(), List.of(existing.name())).stream()
                 .filter(row -> row.id().equals(existing.id())).toList();
         if (claimed.isEmpty()) {
-            return false;
+            return null;
         }
         WorkflowRun resumed = new WorkflowRun(existing.id(), run.workflow,
                 codec.decodeArguments(claimed.get(0).inputs()));
         resumed.epoch = claimed.get(0).epoch();
         runs.replace(existing.id(), run, resumed);
-        return submit(resumed);
+        submit(resumed);
+        return resumed;
     }
 
-    private boolean submit(WorkflowRun run) {
+    private void submit(WorkflowRun run) {
         try {
             workers.execute(() -> execute(run));
-            return true;
         } catch (java.util.concurrent.RejectedExecutionException e) {
             run.outcome.completeExceptionally(shutdown.interruption(run.workflowId));
             runs.remove(run.workflowId, run);
@@ -472,7 +483,11 @@ public final class Engine {
         while (true) {
             WorkflowRun local = runs.get(workflowId);
             if (local != null) {
-                return awaitLocal(local, deadline, timeout);
+                Object outcome = awaitLocal(local, deadline, timeout);
+                if (outcome != NOT_RUN_HERE) {
+                    return outcome;
+                }
+                continue;
             }
             WorkflowRow row = store.findWorkflow(workflowId).orElseThrow(() -> new WorkflowNotFoundException(workflowId));
             if (row.status() != WorkflowStatus.PENDING) {
