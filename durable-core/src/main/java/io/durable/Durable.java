@@ -316,7 +316,7 @@ public final class Durable implements AutoCloseable {
         public static final int DEFAULT_MAX_CONCURRENT_WORKFLOWS = 64;
         /** Connections in the pool durable creates for {@link #jdbcUrl}. */
         public static final int DEFAULT_POOL_SIZE = 16;
-        /** How long start() waits to reach the database. */
+        /** How long to wait for a connection from durable's own pool, at start and after. */
         public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
         /** How long a write is retried through connection failures before the workflow is interrupted. */
         public static final Duration DEFAULT_DATABASE_RETRY_TIMEOUT = Duration.ofSeconds(60);
@@ -419,7 +419,8 @@ public final class Durable implements AutoCloseable {
         }
 
         /**
-         * @param connectTimeout how long start() waits to reach the database
+         * @param connectTimeout how long to wait for a connection from the pool durable creates for
+         *                       {@link #jdbcUrl}, at start and after; a DataSource you pass brings its own
          * @return this builder
          */
         public Builder connectTimeout(Duration connectTimeout) {

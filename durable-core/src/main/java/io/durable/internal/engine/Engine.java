@@ -78,6 +78,7 @@ public final class Engine {
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final ThreadPoolExecutor workers;
     private ScheduledExecutorService heartbeat;
+    private ExecutorRegistration registration;
 
     /**
      * @param config settings
@@ -87,7 +88,7 @@ public final class Engine {
         this.config = config;
         this.store = store;
         this.codec = new PayloadCodec(config.classLoader(), config.maxPayloadBytes());
-        this.errors = new ErrorCodec(codec.mapper(), config.classLoader());
+        this.errors = new ErrorCodec(codec.mapper(), config.classLoader(), config.maxPayloadBytes());
         this.registry = new Registry(this);
         this.steps = new StepRunner(store, codec, errors, config.executorId(), shutdown);
         this.workers = new ThreadPoolExecutor(config.maxConcurrentWorkflows(), config.maxConcurrentWorkflows(),
@@ -144,6 +145,13 @@ public final class Engine {
             run.outcome.completeExceptionally(shutdown.interruption(run.workflowId));
         }
         runs.clear();
+        if (registration != null) {
+            try {
+                store.executorStopped(registration);
+            } catch (RuntimeException e) {
+                log.debug("could not mark executor '{}' stopped: {}", config.executorId(), e.getMessage());
+            }
+        }
         store.close();
         log.info("durable executor '{}' closed", config.executorId());
     }
@@ -156,8 +164,9 @@ public final class Engine {
             host = "unknown";
         }
         long pid = ProcessHandle.current().pid();
-        String incarnation = UUID.randomUUID().toString();
-        store.registerExecutor(new ExecutorRegistration(config.executorId(), incarnation, host, pid))
+        registration = new ExecutorRegistration(config.executorId(), UUID.randomUUID().toString(), host, pid,
+                config.heartbeatInterval().multipliedBy(3));
+        store.registerExecutor(registration)
                 .ifPresent(other -> log.warn("executor ID '{}' was heartbeating recently from another process ({}); "
                         + "if that process is still alive, give each process its own ID (DURABLE_EXECUTOR_ID), "
                         + "or both will recover each other's workflows", config.executorId(), other));
@@ -289,14 +298,12 @@ public final class Engine {
         if (existing.status() != WorkflowStatus.PENDING || !config.executorId().equals(existing.owner())) {
             return null;
         }
-        List<WorkflowRow> claimed = store.claimPending(config.executorId(), List.of(existing.name())).stream()
-                .filter(row -> row.id().equals(existing.id())).toList();
+        Optional<WorkflowRow> claimed = store.claimWorkflow(config.executorId(), existing.id());
         if (claimed.isEmpty()) {
             return null;
         }
-        WorkflowRun resumed = new WorkflowRun(existing.id(), run.workflow,
-                codec.decodeArguments(claimed.get(0).inputs()));
-        resumed.epoch = claimed.get(0).epoch();
+        WorkflowRun resumed = new WorkflowRun(existing.id(), run.workflow, codec.decodeArguments(claimed.get().inputs()));
+        resumed.epoch = claimed.get().epoch();
         runs.replace(existing.id(), run, resumed);
         submit(resumed);
         return resumed;
@@ -362,9 +369,15 @@ public final class Engine {
         }
         if (ctx.divergence != null) {
             failure = ctx.divergence;
-        } else if (failure == null && ctx.replaying()) {
-            failure = new NonDeterministicWorkflowException(run.workflowId, ctx.position + 1,
-                    ctx.journal.get(ctx.position).name(), null);
+        } else if (ctx.replaying()) {
+            // It returned or threw before reaching steps it recorded last time: the code took another path.
+            StepRow next = ctx.nextRecordedAfterPosition();
+            NonDeterministicWorkflowException diverged = new NonDeterministicWorkflowException(run.workflowId,
+                    next.position(), next.name(), null);
+            if (failure != null) {
+                diverged.initCause(failure);
+            }
+            failure = diverged;
         }
         String output = null;
         if (failure == null) {

@@ -1,6 +1,7 @@
 package io.durable.internal.engine;
 
 import io.durable.DatabaseUnavailableException;
+import io.durable.DurableException;
 import io.durable.NonDeterministicWorkflowException;
 import io.durable.StepOptions;
 import io.durable.StepStatus;
@@ -45,8 +46,9 @@ final class StepRunner {
             throw ctx.divergence;
         }
         int position = ++ctx.position;
-        if (position <= ctx.journal.size()) {
-            return replay(ctx, ctx.journal.get(position - 1), name);
+        StepRow recorded = ctx.recorded(position);
+        if (recorded != null) {
+            return replay(ctx, recorded, name);
         }
         if (shutdown.isClosing()) {
             throw unwind(ctx, shutdown.interruption(ctx.workflowId));
@@ -115,6 +117,8 @@ final class StepRunner {
             case CONFLICT:
                 return replay(ctx, write.existing(), name);
             default:
+                log.warn("workflow '{}' is no longer owned by executor '{}' at epoch {} (its checkpoint at step {} was "
+                        + "refused); abandoning it here", ctx.workflowId, executorId, ctx.epoch, position);
                 throw unwind(ctx, shutdown.fenced(ctx.workflowId, position));
         }
     }
@@ -122,7 +126,8 @@ final class StepRunner {
     private StepWrite record(WorkflowContext ctx, StepRow row) {
         try {
             return store.recordStep(row, executorId, ctx.epoch);
-        } catch (DatabaseUnavailableException e) {
+        } catch (DurableException e) {
+            // Storage trouble is not the workflow's outcome: stop here, keep it PENDING for recovery.
             throw unwind(ctx, new DatabaseUnavailableException("could not record step " + row.position() + " '"
                     + row.name() + "' of workflow '" + ctx.workflowId + "': " + e.getMessage()
                     + "; the workflow stays PENDING and is recovered", e, ctx.workflowId, row.position()));

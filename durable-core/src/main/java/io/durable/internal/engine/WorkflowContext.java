@@ -3,7 +3,9 @@ package io.durable.internal.engine;
 import io.durable.DurableException;
 import io.durable.internal.store.StepRow;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** State of one workflow execution on its thread: journal, position, and why it may not finish. */
 final class WorkflowContext {
@@ -12,7 +14,8 @@ final class WorkflowContext {
     final Engine engine;
     final String workflowId;
     final long epoch;
-    final List<StepRow> journal;
+    private final Map<Integer, StepRow> journal = new HashMap<>();
+    private final int lastRecordedPosition;
     int position;
     int stepPosition;
     /** Set once the workflow was unwound; its outcome must never be recorded. */
@@ -24,7 +27,28 @@ final class WorkflowContext {
         this.engine = engine;
         this.workflowId = workflowId;
         this.epoch = epoch;
-        this.journal = journal;
+        int last = 0;
+        for (StepRow row : journal) {
+            this.journal.put(row.position(), row);
+            last = Math.max(last, row.position());
+        }
+        this.lastRecordedPosition = last;
+    }
+
+    /** The recorded step at a position, or null (positions may have gaps: a step whose result could not be recorded). */
+    StepRow recorded(int position) {
+        return journal.get(position);
+    }
+
+    /** The first recorded step after the current position, or null. */
+    StepRow nextRecordedAfterPosition() {
+        for (int p = position + 1; p <= lastRecordedPosition; p++) {
+            StepRow row = journal.get(p);
+            if (row != null) {
+                return row;
+            }
+        }
+        return null;
     }
 
     static WorkflowContext current() {
@@ -44,6 +68,6 @@ final class WorkflowContext {
     }
 
     boolean replaying() {
-        return position < journal.size();
+        return position < lastRecordedPosition;
     }
 }

@@ -13,6 +13,7 @@ import io.durable.RecordedFailureException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,25 +26,60 @@ import java.util.Objects;
 public final class ErrorCodec {
     private static final int MAX_CAUSE_DEPTH = 8;
 
+    private static final int TRUNCATED_FRAMES = 64;
+
     private final ObjectMapper mapper;
     private final ClassLoader classLoader;
+    private final long maxBytes;
 
     /**
      * @param mapper      the mapper to write JSON with
      * @param classLoader where recorded exception classes are looked up
+     * @param maxBytes    the payload limit; larger records are cut down (stack first, then message)
      */
-    public ErrorCodec(ObjectMapper mapper, ClassLoader classLoader) {
+    public ErrorCodec(ObjectMapper mapper, ClassLoader classLoader, long maxBytes) {
         this.mapper = mapper;
         this.classLoader = classLoader;
+        this.maxBytes = maxBytes;
     }
 
     /**
+     * Records an exception. An exception never fails to record: one over the payload limit keeps
+     * its class, a shortened message and the top of its stack.
+     *
      * @param error the exception to record
      * @return the JSON text
      */
     public String encode(Throwable error) {
         ObjectNode node = toNode(error, 0);
         node.put("stack", printed(error));
+        String json = write(node, error);
+        if (json.length() * 3L <= maxBytes || json.getBytes(StandardCharsets.UTF_8).length <= maxBytes) {
+            return json;
+        }
+        String message = error.getMessage();
+        int keep = (int) Math.max(0, Math.min(message == null ? 0 : message.length(), maxBytes / 8));
+        for (int frameLimit = TRUNCATED_FRAMES; ; frameLimit /= 4) {
+            ObjectNode cut = JsonNodeFactory.instance.objectNode();
+            cut.put("class", error.getClass().getName());
+            cut.put("message", message == null ? null : message.substring(0, keep)
+                    + (keep < message.length() ? "... [truncated]" : ""));
+            ArrayNode frames = cut.putArray("frames");
+            for (JsonNode frame : node.withArray("frames")) {
+                if (frames.size() >= frameLimit) {
+                    break;
+                }
+                frames.add(frame);
+            }
+            cut.put("stack", error.getClass().getName() + ": [stack trace cut to fit maxPayloadBytes]");
+            String shortened = write(cut, error);
+            if (frameLimit == 0 || shortened.getBytes(StandardCharsets.UTF_8).length <= maxBytes) {
+                return shortened;
+            }
+        }
+    }
+
+    private String write(ObjectNode node, Throwable error) {
         try {
             return mapper.writeValueAsString(node);
         } catch (JsonProcessingException e) {

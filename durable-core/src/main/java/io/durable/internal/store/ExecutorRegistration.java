@@ -7,6 +7,8 @@ package io.durable.internal.store;
  * @param incarnation a fresh ID for this process
  * @param host        the host name
  * @param pid         the operating-system process ID
+ * @param freshness   how recent another incarnation's heartbeat must be to count as possibly alive
  */
-public record ExecutorRegistration(String executorId, String incarnation, String host, long pid) {
+public record ExecutorRegistration(String executorId, String incarnation, String host, long pid,
+                                   java.time.Duration freshness) {
 }

@@ -19,8 +19,9 @@ public interface Store extends AutoCloseable {
      * Records (or refreshes) this process as the executor named in the registration.
      *
      * @param registration who is running
-     * @return the incarnation previously registered under the same executor ID if its heartbeat is
-     *         still fresh (another live process may be using the same ID), else empty
+     * @return a description of another incarnation registered under the same executor ID whose
+     *         heartbeat is younger than the registration's freshness window and that did not stop
+     *         cleanly (another live process may be using the same ID), else empty
      */
     Optional<String> registerExecutor(ExecutorRegistration registration);
 
@@ -73,6 +74,23 @@ public interface Store extends AutoCloseable {
      * @return the claimed rows, with their new epochs
      */
     List<WorkflowRow> claimPending(String executorId, Collection<String> names);
+
+    /**
+     * Claims one PENDING workflow owned by the executor, raising its epoch and recovery count.
+     *
+     * @param executorId the executor that owns it
+     * @param workflowId the workflow
+     * @return the claimed row with its new epoch, or empty if it is not PENDING or not owned by the executor
+     */
+    Optional<WorkflowRow> claimWorkflow(String executorId, String workflowId);
+
+    /**
+     * Marks this incarnation of the executor as stopped cleanly, so its next start does not warn
+     * about another live process.
+     *
+     * @param registration the registration made at start
+     */
+    void executorStopped(ExecutorRegistration registration);
 
     /**
      * @param executorId the executor

@@ -8,21 +8,22 @@ import java.util.Optional;
 
 /** SQL for the executors table: registration and heartbeats (judged on the database clock). */
 final class ExecutorRepository {
-    /** A previous registration whose heartbeat is younger than this may belong to a live process. */
-    private static final String FRESH = "interval '15 seconds'";
-
     private final Database db;
     private final String previousSql;
     private final String upsertSql;
     private final String heartbeatSql;
+    private final String stoppedSql;
 
     ExecutorRepository(Database db, String schema) {
         this.db = db;
         String table = schema + ".executors";
-        this.previousSql = "SELECT incarnation, host, pid FROM " + table + " WHERE id = ? AND heartbeat_at > now() - " + FRESH;
+        // Another incarnation that heartbeat recently and did not stop cleanly may still be alive.
+        this.previousSql = "SELECT incarnation, host, pid FROM " + table + " WHERE id = ? AND incarnation <> ?"
+                + " AND stopped_at IS NULL AND heartbeat_at > now() - ? * interval '1 millisecond'";
         this.upsertSql = "INSERT INTO " + table + " (id, incarnation, host, pid) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT (id) DO UPDATE SET incarnation = excluded.incarnation, host = excluded.host,"
-                + " pid = excluded.pid, started_at = now(), heartbeat_at = now()";
+                + " pid = excluded.pid, started_at = now(), heartbeat_at = now(), stopped_at = NULL";
+        this.stoppedSql = "UPDATE " + table + " SET stopped_at = now() WHERE id = ? AND incarnation = ?";
         this.heartbeatSql = "UPDATE " + table + " SET heartbeat_at = now() WHERE id = ?";
     }
 
@@ -31,6 +32,8 @@ final class ExecutorRepository {
             Optional<String> previous = Optional.empty();
             try (PreparedStatement ps = c.prepareStatement(previousSql)) {
                 ps.setString(1, registration.executorId());
+                ps.setString(2, registration.incarnation());
+                ps.setLong(3, registration.freshness().toMillis());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         previous = Optional.of("pid " + rs.getLong(3) + " on " + rs.getString(2));
@@ -45,6 +48,16 @@ final class ExecutorRepository {
                 ps.executeUpdate();
             }
             return previous;
+        });
+    }
+
+    void stopped(ExecutorRegistration registration) {
+        db.run("mark executor '" + registration.executorId() + "' stopped", c -> {
+            try (PreparedStatement ps = c.prepareStatement(stoppedSql)) {
+                ps.setString(1, registration.executorId());
+                ps.setString(2, registration.incarnation());
+                return ps.executeUpdate();
+            }
         });
     }
 

@@ -117,6 +117,16 @@ final class JdbcStore implements Store {
     }
 
     @Override
+    public Optional<WorkflowRow> claimWorkflow(String executorId, String workflowId) {
+        return workflows.claimOne(executorId, workflowId);
+    }
+
+    @Override
+    public void executorStopped(ExecutorRegistration registration) {
+        executors.stopped(registration);
+    }
+
+    @Override
     public List<NameCount> pendingByName(String executorId) {
         return workflows.pendingByName(executorId);
     }

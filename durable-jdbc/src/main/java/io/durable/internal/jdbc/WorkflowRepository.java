@@ -25,6 +25,7 @@ final class WorkflowRepository {
     private final String findSql;
     private final String completeSql;
     private final String claimSql;
+    private final String claimOneSql;
     private final String pendingByNameSql;
 
     WorkflowRepository(Database db, String schema) {
@@ -38,6 +39,8 @@ final class WorkflowRepository {
         this.claimSql = "UPDATE " + table + " SET epoch = epoch + 1, recovery_attempts = recovery_attempts + 1,"
                 + " updated_at = now() WHERE owner = ? AND status = 'PENDING' AND name = ANY (?) RETURNING "
                 + Rows.WORKFLOW_COLUMNS;
+        this.claimOneSql = "UPDATE " + table + " SET epoch = epoch + 1, recovery_attempts = recovery_attempts + 1,"
+                + " updated_at = now() WHERE id = ? AND owner = ? AND status = 'PENDING' RETURNING " + Rows.WORKFLOW_COLUMNS;
         this.pendingByNameSql = "SELECT name, count(*) FROM " + table + " WHERE owner = ? AND status = 'PENDING'"
                 + " GROUP BY name ORDER BY name";
     }
@@ -104,6 +107,18 @@ final class WorkflowRepository {
                 return claimed;
             } finally {
                 nameArray.free();
+            }
+        });
+    }
+
+    Optional<WorkflowRow> claimOne(String executorId, String workflowId) {
+        return db.run("claim workflow '" + workflowId + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(claimOneSql)) {
+                ps.setString(1, workflowId);
+                ps.setString(2, executorId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Rows.workflow(rs)) : Optional.empty();
+                }
             }
         });
     }

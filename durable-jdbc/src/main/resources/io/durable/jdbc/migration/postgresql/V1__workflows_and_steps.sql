@@ -7,7 +7,8 @@ CREATE TABLE ${schema}.executors (
     host          text        NOT NULL,
     pid           bigint      NOT NULL,
     started_at    timestamptz NOT NULL DEFAULT now(),
-    heartbeat_at  timestamptz NOT NULL DEFAULT now()
+    heartbeat_at  timestamptz NOT NULL DEFAULT now(),
+    stopped_at    timestamptz
 );
 
 CREATE TABLE ${schema}.workflows (
