@@ -1,0 +1,16 @@
+package io.durable.examples.checkout;
+
+/**
+ * Not enough stock to reserve. Recorded in the journal like any step failure, so a replay fails
+ * the same way instead of trying again.
+ */
+public class OutOfStockException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message which product and how many were missing (durable rebuilds the exception from it)
+     */
+    public OutOfStockException(String message) {
+        super(message);
+    }
+}
