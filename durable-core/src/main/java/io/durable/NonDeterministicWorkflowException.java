@@ -25,14 +25,28 @@ public class NonDeterministicWorkflowException extends DurableException {
      */
     public NonDeterministicWorkflowException(String workflowId, int position, String recordedStep,
                                              String attemptedStep) {
-        super(describe(workflowId, position, recordedStep, attemptedStep), null, workflowId, position);
+        this(workflowId, position, recordedStep, attemptedStep, null);
+    }
+
+    /**
+     * @param workflowId    the workflow being replayed
+     * @param position      the 1-based position where history and code diverge
+     * @param recordedStep  the step name in the journal at that position
+     * @param attemptedStep the step the code called there, or null if it returned or threw instead
+     * @param cause         the exception the workflow threw instead of reaching the recorded step, or null
+     */
+    public NonDeterministicWorkflowException(String workflowId, int position, String recordedStep,
+                                             String attemptedStep, Throwable cause) {
+        super(describe(workflowId, position, recordedStep, attemptedStep, cause), cause, workflowId, position);
         this.recordedStep = recordedStep;
         this.attemptedStep = attemptedStep;
     }
 
-    private static String describe(String workflowId, int position, String recorded, String attempted) {
+    private static String describe(String workflowId, int position, String recorded, String attempted,
+                                   Throwable thrown) {
+        String ended = thrown == null ? "returned" : "threw " + thrown;
         String what = attempted == null
-                ? "the workflow returned, but the journal records step '" + recorded + "' there"
+                ? "the workflow " + ended + ", but the journal records step '" + recorded + "' there"
                 : "the journal records step '" + recorded + "' but the code now calls '" + attempted + "'";
         return "workflow '" + workflowId + "' is not deterministic at step position " + position + ": " + what
                 + ". The code changed under a running workflow or depends on time, randomness or I/O "
@@ -44,7 +58,7 @@ public class NonDeterministicWorkflowException extends DurableException {
         return recordedStep;
     }
 
-    /** @return the step name the code called at the position, or null if the workflow returned */
+    /** @return the step name the code called at the position, or null if the workflow returned or threw instead */
     public String attemptedStep() {
         return attemptedStep;
     }

@@ -60,7 +60,7 @@ class DeterminismTest {
         String run() throws InterruptedException;
     }
 
-    enum Version { ORIGINAL, CALLS_C_INSTEAD_OF_B, RETURNS_EARLY, SWALLOWS_THE_ERROR }
+    enum Version { ORIGINAL, CALLS_C_INSTEAD_OF_B, RETURNS_EARLY, THROWS_EARLY, SWALLOWS_THE_ERROR }
 
     public record FlowImpl(Steps steps, Version version) implements Flow {
         @Workflow(name = "det.flow")
@@ -75,6 +75,7 @@ class DeterminismTest {
                 case RETURNS_EARLY -> {
                     return out;
                 }
+                case THROWS_EARLY -> throw new IllegalStateException("new validation");
                 case SWALLOWS_THE_ERROR -> {
                     try {
                         out += steps.c();
@@ -143,6 +144,13 @@ class DeterminismTest {
         assertEquals(2, e.position());
         assertEquals("Steps.b", e.recordedStep());
         assertNull(e.attemptedStep());
+    }
+
+    @Test
+    void throwingBeforeRecordedStepsFailsAsNonDeterministic(TestDatabase db) {
+        NonDeterministicWorkflowException e = replayWith(db, "det-4", Version.THROWS_EARLY);
+        assertEquals(2, e.position());
+        assertEquals("new validation", e.getCause().getMessage());
     }
 
     @Test

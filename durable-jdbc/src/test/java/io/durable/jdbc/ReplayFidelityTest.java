@@ -202,6 +202,8 @@ class ReplayFidelityTest {
         String echo(Object input);
 
         String opaqueResult();
+
+        String skipsUnrecordable() throws InterruptedException;
     }
 
     public record FlowsImpl(Values values) implements Flows {
@@ -260,6 +262,19 @@ class ReplayFidelityTest {
         @Workflow
         public String echo(Object input) {
             return String.valueOf(input);
+        }
+
+        @Workflow
+        public String skipsUnrecordable() throws InterruptedException {
+            String note;
+            try {
+                note = String.valueOf(values.opaque());
+            } catch (SerializationException e) {
+                note = "unrecordable at " + e.position();
+            }
+            Object after = values.value("int");
+            values.hold();
+            return note + ", then " + after;
         }
 
         @Workflow
@@ -327,6 +342,13 @@ class ReplayFidelityTest {
                 (durable, flows) -> durable.startWorkflow("failures-1", () -> flows.failures()));
         assertEquals(List.of("Declined|card 4242 declined|charge", "Recorded|" + CodeException.class.getName()
                 + "|code 7|true"), seen);
+    }
+
+    @Test
+    void aCaughtSerializationFailureLeavesAGapThatReplaysCleanly(TestDatabase db) throws Exception {
+        String result = acrossARestart(db, "fidelity-5", "gap-1", 1,
+                (durable, flows) -> durable.startWorkflow("gap-1", () -> flows.skipsUnrecordable()));
+        assertEquals("unrecordable at 1, then 42", result);
     }
 
     @Test

@@ -372,12 +372,7 @@ public final class Engine {
         } else if (ctx.replaying()) {
             // It returned or threw before reaching steps it recorded last time: the code took another path.
             StepRow next = ctx.nextRecordedAfterPosition();
-            NonDeterministicWorkflowException diverged = new NonDeterministicWorkflowException(run.workflowId,
-                    next.position(), next.name(), null);
-            if (failure != null) {
-                diverged.initCause(failure);
-            }
-            failure = diverged;
+            failure = new NonDeterministicWorkflowException(run.workflowId, next.position(), next.name(), null, failure);
         }
         String output = null;
         if (failure == null) {
