@@ -39,7 +39,8 @@ final class Migrations {
                         result.migrationsExecuted);
             }
         } catch (RuntimeException e) {
-            throw new DurableException("could not migrate durable's schema '" + schema + "': " + e.getMessage(), e);
+            throw new DurableException("could not migrate durable's schema '" + schema + "': " + e.getMessage()
+                    + ". durable needs a schema of its own (default 'durable'); choose one with Builder.schema(...)", e);
         }
     }
 }
