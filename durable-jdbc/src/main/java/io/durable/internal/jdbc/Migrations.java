@@ -39,8 +39,9 @@ final class Migrations {
                         result.migrationsExecuted);
             }
         } catch (RuntimeException e) {
-            throw new DurableException("could not migrate durable's schema '" + schema + "': " + e.getMessage()
-                    + ". durable needs a schema of its own (default 'durable'); choose one with Builder.schema(...)", e);
+            String hint = String.valueOf(e.getMessage()).contains("non-empty schema")
+                    ? ". durable needs a schema of its own (default 'durable'); choose one with Builder.schema(...)" : "";
+            throw new DurableException("could not migrate durable's schema '" + schema + "': " + e.getMessage() + hint, e);
         }
     }
 }
