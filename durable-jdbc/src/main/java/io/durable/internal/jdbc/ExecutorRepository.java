@@ -3,7 +3,6 @@ package io.durable.internal.jdbc;
 import io.durable.internal.store.ExecutorRegistration;
 
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.Optional;
 
 /** SQL for the executors table: registration and heartbeats (judged on the database clock). */
@@ -29,16 +28,12 @@ final class ExecutorRepository {
 
     Optional<String> register(ExecutorRegistration registration) {
         return db.run("register executor '" + registration.executorId() + "'", c -> {
-            Optional<String> previous = Optional.empty();
+            Optional<String> previous;
             try (PreparedStatement ps = c.prepareStatement(previousSql)) {
                 ps.setString(1, registration.executorId());
                 ps.setString(2, registration.incarnation());
                 ps.setLong(3, registration.freshness().toMillis());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        previous = Optional.of("pid " + rs.getLong(3) + " on " + rs.getString(2));
-                    }
-                }
+                previous = Rows.first(ps, rs -> "pid " + rs.getLong(3) + " on " + rs.getString(2));
             }
             try (PreparedStatement ps = c.prepareStatement(upsertSql)) {
                 ps.setString(1, registration.executorId());

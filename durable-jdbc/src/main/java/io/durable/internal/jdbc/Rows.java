@@ -5,10 +5,14 @@ import io.durable.WorkflowStatus;
 import io.durable.internal.store.StepRow;
 import io.durable.internal.store.WorkflowRow;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /** Maps result rows to store records; the column lists here match the queries that use them. */
 final class Rows {
@@ -18,6 +22,30 @@ final class Rows {
             "workflow_id, position, name, status, output, error, attempts, started_at, completed_at";
 
     private Rows() {
+    }
+
+    /** Maps the current row of a result set. */
+    @FunctionalInterface
+    interface Mapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Executes the prepared query and maps every row. */
+    static <T> List<T> list(PreparedStatement ps, Mapper<T> mapper) throws SQLException {
+        List<T> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(mapper.map(rs));
+            }
+        }
+        return rows;
+    }
+
+    /** Executes the prepared query and maps its first row, if any. */
+    static <T> Optional<T> first(PreparedStatement ps, Mapper<T> mapper) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+        }
     }
 
     static WorkflowRow workflow(ResultSet rs) throws SQLException {

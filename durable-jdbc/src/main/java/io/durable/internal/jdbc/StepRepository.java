@@ -5,9 +5,7 @@ import io.durable.internal.store.StepWrite;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -59,13 +57,7 @@ final class StepRepository {
         return db.run("load the journal of workflow '" + workflowId + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(journalSql)) {
                 ps.setString(1, workflowId);
-                List<StepRow> rows = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(Rows.step(rs));
-                    }
-                }
-                return rows;
+                return Rows.list(ps, Rows::step);
             }
         });
     }
@@ -74,9 +66,7 @@ final class StepRepository {
         try (PreparedStatement ps = c.prepareStatement(findSql)) {
             ps.setString(1, workflowId);
             ps.setInt(2, position);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.step(rs)) : Optional.empty();
-            }
+            return Rows.first(ps, Rows::step);
         }
     }
 }

@@ -10,10 +10,8 @@ import io.durable.internal.store.WorkflowRow;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -86,9 +84,7 @@ final class WorkflowRepository {
     private Optional<WorkflowRow> find(Connection c, String workflowId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(findSql)) {
             ps.setString(1, workflowId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.workflow(rs)) : Optional.empty();
-            }
+            return Rows.first(ps, Rows::workflow);
         }
     }
 
@@ -98,13 +94,7 @@ final class WorkflowRepository {
             try (PreparedStatement ps = c.prepareStatement(claimSql)) {
                 ps.setString(1, executorId);
                 ps.setArray(2, nameArray);
-                List<WorkflowRow> claimed = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        claimed.add(Rows.workflow(rs));
-                    }
-                }
-                return claimed;
+                return Rows.list(ps, Rows::workflow);
             } finally {
                 nameArray.free();
             }
@@ -116,9 +106,7 @@ final class WorkflowRepository {
             try (PreparedStatement ps = c.prepareStatement(claimOneSql)) {
                 ps.setString(1, workflowId);
                 ps.setString(2, executorId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(Rows.workflow(rs)) : Optional.empty();
-                }
+                return Rows.first(ps, Rows::workflow);
             }
         });
     }
@@ -127,13 +115,7 @@ final class WorkflowRepository {
         return db.run("count pending workflows of executor '" + executorId + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(pendingByNameSql)) {
                 ps.setString(1, executorId);
-                List<Store.NameCount> counts = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        counts.add(new Store.NameCount(rs.getString(1), rs.getLong(2)));
-                    }
-                }
-                return counts;
+                return Rows.list(ps, rs -> new Store.NameCount(rs.getString(1), rs.getLong(2)));
             }
         });
     }
