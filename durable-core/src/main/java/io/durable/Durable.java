@@ -410,7 +410,8 @@ public final class Durable implements AutoCloseable {
         }
 
         /**
-         * @param poolSize connections in the pool durable creates for {@link #jdbcUrl}; ignored with a DataSource
+         * @param poolSize connections in the pool durable creates for {@link #jdbcUrl}, at least 2; ignored with a
+         *                 DataSource
          * @return this builder
          */
         public Builder poolSize(int poolSize) {
@@ -483,7 +484,10 @@ public final class Durable implements AutoCloseable {
         public Durable build() {
             StoreConfig storeConfig = storeConfig();
             requirePositive("maxConcurrentWorkflows", maxConcurrentWorkflows);
-            requirePositive("poolSize", poolSize);
+            if (poolSize < 2) {
+                throw new ConfigurationException("poolSize must be at least 2 (schema migration at start holds two "
+                        + "connections at once), got " + poolSize);
+            }
             requirePositive("connectTimeout", connectTimeout);
             requirePositive("databaseRetryTimeout", databaseRetryTimeout);
             requirePositive("heartbeatInterval", heartbeatInterval);

@@ -50,7 +50,7 @@ class StartupAndConfigurationTest {
         assertMessage("schema", () -> Durable.builder().jdbcUrl(url, "u", null).schema("Bad Schema!").build());
         assertMessage("maxConcurrentWorkflows", () -> Durable.builder().jdbcUrl(url, "u", null)
                 .maxConcurrentWorkflows(0).build());
-        assertMessage("poolSize", () -> Durable.builder().jdbcUrl(url, "u", null).poolSize(0).build());
+        assertMessage("poolSize must be at least 2", () -> Durable.builder().jdbcUrl(url, "u", null).poolSize(1).build());
         assertMessage("heartbeatInterval", () -> Durable.builder().jdbcUrl(url, "u", null)
                 .heartbeatInterval(Duration.ZERO).build());
         assertMessage("shutdownTimeout", () -> Durable.builder().jdbcUrl(url, "u", null)

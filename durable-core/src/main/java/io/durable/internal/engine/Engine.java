@@ -79,6 +79,7 @@ public final class Engine {
     private final ThreadPoolExecutor workers;
     private ScheduledExecutorService heartbeat;
     private ExecutorRegistration registration;
+    private volatile boolean heartbeatLost;
 
     /**
      * @param config settings
@@ -176,7 +177,11 @@ public final class Engine {
 
     private void beat() {
         try {
-            store.heartbeat(config.executorId());
+            if (!store.heartbeat(registration) && !heartbeatLost) {
+                heartbeatLost = true;
+                log.warn("another process registered executor ID '{}' after this one started; both now recover the "
+                        + "same workflows. Give each process its own ID (DURABLE_EXECUTOR_ID).", config.executorId());
+            }
         } catch (RuntimeException e) {
             log.warn("heartbeat of executor '{}' failed: {}", config.executorId(), e.getMessage());
         }
@@ -346,8 +351,10 @@ public final class Engine {
             finish(run, ctx, value, failure);
         } catch (UnwindSignal signal) {
             run.outcome.completeExceptionally(signal.callerFailure());
-        } catch (DatabaseUnavailableException e) {
-            log.warn("workflow '{}' stopped: {}", run.workflowId, e.getMessage());
+        } catch (DurableException e) {
+            // The store failed loading the journal or recording the outcome: not the workflow's outcome.
+            log.warn("workflow '{}' stopped without an outcome; it stays PENDING and is recovered: {}",
+                    run.workflowId, e.getMessage());
             run.outcome.completeExceptionally(e);
         } catch (Throwable t) {
             log.error("workflow '{}' stopped by {}; it stays PENDING and is recovered at the next start",

@@ -128,9 +128,11 @@ final class StepRunner {
             return store.recordStep(row, executorId, ctx.epoch);
         } catch (DurableException e) {
             // Storage trouble is not the workflow's outcome: stop here, keep it PENDING for recovery.
-            throw unwind(ctx, new DatabaseUnavailableException("could not record step " + row.position() + " '"
-                    + row.name() + "' of workflow '" + ctx.workflowId + "': " + e.getMessage()
-                    + "; the workflow stays PENDING and is recovered", e, ctx.workflowId, row.position()));
+            String message = "could not record step " + row.position() + " '" + row.name() + "' of workflow '"
+                    + ctx.workflowId + "': " + e.getMessage() + "; the workflow stays PENDING and is recovered";
+            throw unwind(ctx, e instanceof DatabaseUnavailableException
+                    ? new DatabaseUnavailableException(message, e, ctx.workflowId, row.position())
+                    : new DurableException(message, e, ctx.workflowId, row.position()));
         }
     }
 

@@ -26,11 +26,12 @@ public interface Store extends AutoCloseable {
     Optional<String> registerExecutor(ExecutorRegistration registration);
 
     /**
-     * Refreshes the executor's heartbeat.
+     * Refreshes the executor's heartbeat, if the registration is still the current one.
      *
-     * @param executorId the executor
+     * @param registration the registration made at start
+     * @return false when another incarnation has registered under the same executor ID since
      */
-    void heartbeat(String executorId);
+    boolean heartbeat(ExecutorRegistration registration);
 
     /**
      * Inserts a PENDING workflow at epoch 1, or returns the existing execution with that ID.

@@ -23,7 +23,7 @@ final class ExecutorRepository {
                 + " ON CONFLICT (id) DO UPDATE SET incarnation = excluded.incarnation, host = excluded.host,"
                 + " pid = excluded.pid, started_at = now(), heartbeat_at = now(), stopped_at = NULL";
         this.stoppedSql = "UPDATE " + table + " SET stopped_at = now() WHERE id = ? AND incarnation = ?";
-        this.heartbeatSql = "UPDATE " + table + " SET heartbeat_at = now() WHERE id = ?";
+        this.heartbeatSql = "UPDATE " + table + " SET heartbeat_at = now() WHERE id = ? AND incarnation = ?";
     }
 
     Optional<String> register(ExecutorRegistration registration) {
@@ -56,11 +56,12 @@ final class ExecutorRepository {
         });
     }
 
-    void heartbeat(String executorId) {
-        db.run("refresh the heartbeat of executor '" + executorId + "'", c -> {
+    boolean heartbeat(ExecutorRegistration registration) {
+        return db.run("refresh the heartbeat of executor '" + registration.executorId() + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(heartbeatSql)) {
-                ps.setString(1, executorId);
-                return ps.executeUpdate();
+                ps.setString(1, registration.executorId());
+                ps.setString(2, registration.incarnation());
+                return ps.executeUpdate() == 1;
             }
         });
     }

@@ -87,8 +87,8 @@ final class JdbcStore implements Store {
     }
 
     @Override
-    public void heartbeat(String executorId) {
-        executors.heartbeat(executorId);
+    public boolean heartbeat(ExecutorRegistration registration) {
+        return executors.heartbeat(registration);
     }
 
     @Override
