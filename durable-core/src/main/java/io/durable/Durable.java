@@ -326,6 +326,10 @@ public final class Durable implements AutoCloseable {
         public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
         /** Largest serialized argument, result or exception. */
         public static final long DEFAULT_MAX_PAYLOAD_BYTES = 16L * 1024 * 1024;
+        /** Batches of checkpoints written at once (each on its own connection). */
+        public static final int DEFAULT_CHECKPOINT_WRITERS = 1;
+        /** Most checkpoints (starts, steps, completions of any workflows) committed in one batch. */
+        public static final int DEFAULT_CHECKPOINT_BATCH_SIZE = 512;
         /** Environment variable naming this process's executor ID. */
         public static final String EXECUTOR_ID_ENV = "DURABLE_EXECUTOR_ID";
         /** Environment variable with a JDBC URL, used when neither a DataSource nor a URL is set. */
@@ -350,6 +354,8 @@ public final class Durable implements AutoCloseable {
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private long maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+        private int checkpointWriters = DEFAULT_CHECKPOINT_WRITERS;
+        private int checkpointBatchSize = DEFAULT_CHECKPOINT_BATCH_SIZE;
         private ClassLoader classLoader;
 
         private Builder() {
@@ -466,6 +472,29 @@ public final class Durable implements AutoCloseable {
         }
 
         /**
+         * Group commit: how many batches of checkpoints may be in flight at once. With one writer, the
+         * checkpoints that arrive while a batch commits all go into the next batch.
+         *
+         * @param checkpointWriters concurrent batch writers, at least 1 and below poolSize
+         * @return this builder
+         */
+        public Builder checkpointWriters(int checkpointWriters) {
+            this.checkpointWriters = checkpointWriters;
+            return this;
+        }
+
+        /**
+         * Group commit: the most checkpoints written in one batch (one statement per kind, one commit).
+         *
+         * @param checkpointBatchSize at least 1
+         * @return this builder
+         */
+        public Builder checkpointBatchSize(int checkpointBatchSize) {
+            this.checkpointBatchSize = checkpointBatchSize;
+            return this;
+        }
+
+        /**
          * @param classLoader where recorded classes are loaded on replay (default: the context class
          *                    loader of the thread calling build())
          * @return this builder
@@ -483,10 +512,16 @@ public final class Durable implements AutoCloseable {
          */
         public Durable build() {
             StoreConfig storeConfig = storeConfig();
-            requirePositive("maxConcurrentWorkflows", maxConcurrentWorkflows);
             if (poolSize < 2) {
                 throw new ConfigurationException("poolSize must be at least 2 (schema migration at start holds two "
                         + "connections at once), got " + poolSize);
+            }
+            requirePositive("maxConcurrentWorkflows", maxConcurrentWorkflows);
+            requirePositive("checkpointWriters", checkpointWriters);
+            requirePositive("checkpointBatchSize", checkpointBatchSize);
+            if (dataSource == null && checkpointWriters >= poolSize) {
+                throw new ConfigurationException("checkpointWriters (" + checkpointWriters + ") must be below poolSize ("
+                        + poolSize + ") so that reads still find a connection");
             }
             requirePositive("connectTimeout", connectTimeout);
             requirePositive("databaseRetryTimeout", databaseRetryTimeout);
@@ -528,7 +563,7 @@ public final class Durable implements AutoCloseable {
                         + "jdbc:postgresql://localhost:5432/app; got '" + url.split("\\?")[0] + "'");
             }
             return new StoreConfig(dataSource, url, dbUser, dbPassword, schema, poolSize, connectTimeout,
-                    databaseRetryTimeout);
+                    databaseRetryTimeout, checkpointWriters, checkpointBatchSize);
         }
 
         private String resolveExecutorId() {

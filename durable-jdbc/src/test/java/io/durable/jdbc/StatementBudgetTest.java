@@ -96,7 +96,7 @@ class StatementBudgetTest {
         assertEquals(12, statements.size(), () -> "statements sent:\n" + String.join("\n", statements));
         assertEquals(1, counter.count("INSERT INTO durable.workflows"));
         assertEquals(10, counter.count("INSERT INTO durable.steps"));
-        assertEquals(1, counter.count("UPDATE durable.workflows SET status"));
+        assertEquals(1, counter.count("UPDATE durable.workflows w SET status"));
     }
 
     @Test
@@ -123,7 +123,7 @@ class StatementBudgetTest {
                 () -> String.join("\n", statements));
         assertEquals(5, counter.count("INSERT INTO durable.steps"), () -> String.join("\n", statements));
         assertEquals(0, counter.count("AND position = ?"), "no conflict lookups expected");
-        assertEquals(1, counter.count("UPDATE durable.workflows SET status"));
+        assertEquals(1, counter.count("UPDATE durable.workflows w SET status"));
         assertEquals(1, counter.count("UPDATE durable.workflows SET epoch"));
     }
 }

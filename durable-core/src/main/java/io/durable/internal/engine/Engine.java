@@ -248,6 +248,16 @@ public final class Engine {
      * @return a handle to the execution
      */
     <T> WorkflowHandle<T> start(String workflowId, RegisteredWorkflow workflow, Object[] arguments) {
+        return start(workflowId, workflow, arguments, false);
+    }
+
+    /**
+     * Starts (or joins) the execution; with {@code onCallerThread}, a newly inserted execution runs
+     * right here instead of on a workflow thread, sparing two thread hand-offs for callers that wait
+     * for the result anyway.
+     */
+    <T> WorkflowHandle<T> start(String workflowId, RegisteredWorkflow workflow, Object[] arguments,
+                                boolean onCallerThread) {
         requireStarted();
         validateWorkflowId(workflowId);
         WorkflowRun local = runs.get(workflowId);
@@ -267,12 +277,16 @@ public final class Engine {
             if (result.inserted()) {
                 run.epoch = result.row().epoch();
                 run.journal = List.of();
-                submit(run);
                 executing = run;
+                if (onCallerThread) {
+                    execute(run);
+                } else {
+                    submit(run);
+                }
             } else {
                 executing = continueExisting(run, result.row());
             }
-            return new EngineHandle<>(this, workflowId);
+            return new EngineHandle<>(this, workflowId, executing);
         } finally {
             if (executing != run) {
                 if (executing == null) {
@@ -327,6 +341,8 @@ public final class Engine {
     // ---- executing ------------------------------------------------------------------------
 
     private void execute(WorkflowRun run) {
+        WorkflowContext outer = WorkflowContext.current();
+        String outerMdc = MDC.get(MDC_WORKFLOW_ID);
         MDC.put(MDC_WORKFLOW_ID, run.workflowId);
         WorkflowContext ctx = null;
         try {
@@ -361,8 +377,12 @@ public final class Engine {
                     run.workflowId, t.toString(), t);
             run.outcome.completeExceptionally(new WorkflowInterruptedException(run.workflowId, t.toString()));
         } finally {
-            WorkflowContext.detach();
-            MDC.remove(MDC_WORKFLOW_ID);
+            WorkflowContext.restore(outer);
+            if (outerMdc == null) {
+                MDC.remove(MDC_WORKFLOW_ID);
+            } else {
+                MDC.put(MDC_WORKFLOW_ID, outerMdc);
+            }
             runs.remove(run.workflowId, run);
         }
     }
@@ -491,9 +511,15 @@ public final class Engine {
 
     // ---- results and inspection -------------------------------------------------------------
 
-    Object awaitResult(String workflowId, Duration timeout) {
+    Object awaitResult(String workflowId, Duration timeout, WorkflowRun known) {
         requireStarted();
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        if (known != null) {
+            Object outcome = awaitLocal(known, deadline, timeout);
+            if (outcome != NOT_RUN_HERE) {
+                return outcome;
+            }
+        }
         Duration poll = Duration.ofMillis(2);
         while (true) {
             WorkflowRun local = runs.get(workflowId);

@@ -9,10 +9,17 @@ import java.time.Duration;
 final class EngineHandle<T> implements WorkflowHandle<T> {
     private final Engine engine;
     private final String workflowId;
+    /** The execution this handle started in this process, if any: its outcome needs no database read. */
+    private final WorkflowRun run;
 
     EngineHandle(Engine engine, String workflowId) {
+        this(engine, workflowId, null);
+    }
+
+    EngineHandle(Engine engine, String workflowId, WorkflowRun run) {
         this.engine = engine;
         this.workflowId = workflowId;
+        this.run = run;
     }
 
     @Override
@@ -28,7 +35,7 @@ final class EngineHandle<T> implements WorkflowHandle<T> {
     @Override
     @SuppressWarnings("unchecked")
     public T result(Duration timeout) {
-        return (T) engine.awaitResult(workflowId, timeout);
+        return (T) engine.awaitResult(workflowId, timeout, run);
     }
 
     @Override

@@ -92,7 +92,7 @@ public final class Registry {
                     + engine.currentWorkflowId().orElse("?") + "'; calling a workflow from a workflow is not supported"
                     + " in this version: call its logic as @Step methods, or start it from outside a workflow");
         }
-        return awaitCalled(workflow, engine.start(UUID.randomUUID().toString(), workflow, args), null);
+        return awaitCalled(workflow, engine.start(UUID.randomUUID().toString(), workflow, args, true), null);
     }
 
     /**
@@ -117,7 +117,8 @@ public final class Registry {
      */
     public Object run(String workflowId, StartCapture.ThrowingCall call) {
         StartCapture capture = StartCapture.of(engine, call);
-        return awaitCalled(capture.workflow(), engine.start(workflowId, capture.workflow(), capture.arguments()), null);
+        return awaitCalled(capture.workflow(),
+                engine.start(workflowId, capture.workflow(), capture.arguments(), true), null);
     }
 
     private static Object awaitCalled(RegisteredWorkflow workflow, WorkflowHandle<Object> handle, Duration timeout) {

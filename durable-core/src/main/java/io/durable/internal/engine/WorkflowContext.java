@@ -59,8 +59,13 @@ final class WorkflowContext {
         CURRENT.set(this);
     }
 
-    static void detach() {
-        CURRENT.remove();
+    /** Puts back the context that was current before (null: none). */
+    static void restore(WorkflowContext previous) {
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
     }
 
     boolean inStep() {

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param poolSize             connections in the store's own pool
  * @param connectTimeout       how long start-up waits for a connection
  * @param databaseRetryTimeout how long transient failures are retried before giving up
+ * @param checkpointWriters    how many batches of checkpoints may be written at once
+ * @param checkpointBatchSize  most checkpoints written in one batch
  */
 public record StoreConfig(
         DataSource dataSource,
@@ -23,7 +25,9 @@ public record StoreConfig(
         String schema,
         int poolSize,
         Duration connectTimeout,
-        Duration databaseRetryTimeout) {
+        Duration databaseRetryTimeout,
+        int checkpointWriters,
+        int checkpointBatchSize) {
 
     @Override
     public String toString() {

@@ -29,6 +29,7 @@ final class JdbcStore implements Store {
     private final WorkflowRepository workflows;
     private final StepRepository steps;
     private final ExecutorRepository executors;
+    private final GroupCommit groupCommit;
 
     JdbcStore(StoreConfig config) {
         this.config = config;
@@ -47,6 +48,8 @@ final class JdbcStore implements Store {
         this.workflows = new WorkflowRepository(db, config.schema());
         this.steps = new StepRepository(db, config.schema());
         this.executors = new ExecutorRepository(db, config.schema());
+        this.groupCommit = new GroupCommit(db, new CheckpointRepository(config.schema()), config.checkpointWriters(),
+                config.checkpointBatchSize());
     }
 
     private static HikariDataSource createPool(StoreConfig config) {
@@ -93,17 +96,17 @@ final class JdbcStore implements Store {
 
     @Override
     public StartResult startWorkflow(NewWorkflow workflow) {
-        return workflows.start(workflow);
+        return groupCommit.submit(new Checkpoint.Start(workflow));
     }
 
     @Override
     public StepWrite recordStep(StepRow step, String owner, long epoch) {
-        return steps.record(step, owner, epoch);
+        return groupCommit.submit(new Checkpoint.Step(step, owner, epoch));
     }
 
     @Override
     public boolean completeWorkflow(Completion completion) {
-        return workflows.complete(completion);
+        return groupCommit.submit(new Checkpoint.Complete(completion));
     }
 
     @Override

@@ -1,9 +1,5 @@
 package io.durable.internal.jdbc;
 
-import io.durable.WorkflowStatus;
-import io.durable.internal.store.Completion;
-import io.durable.internal.store.NewWorkflow;
-import io.durable.internal.store.StartResult;
 import io.durable.internal.store.Store;
 import io.durable.internal.store.WorkflowRow;
 
@@ -11,17 +7,14 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-/** SQL for the workflows table: start, complete, claim for recovery, look up. */
+/** SQL for reading and claiming workflows (their starts and completions go through {@link CheckpointRepository}). */
 final class WorkflowRepository {
     private final Database db;
-    private final String insertSql;
     private final String findSql;
-    private final String completeSql;
     private final String claimSql;
     private final String claimOneSql;
     private final String pendingByNameSql;
@@ -29,11 +22,7 @@ final class WorkflowRepository {
     WorkflowRepository(Database db, String schema) {
         this.db = db;
         String table = schema + ".workflows";
-        this.insertSql = "INSERT INTO " + table + " (id, name, status, inputs, owner, epoch) VALUES (?, ?, 'PENDING', ?, ?, 1)"
-                + " ON CONFLICT (id) DO NOTHING";
         this.findSql = "SELECT " + Rows.WORKFLOW_COLUMNS + " FROM " + table + " WHERE id = ?";
-        this.completeSql = "UPDATE " + table + " SET status = ?, output = ?, error = ?, completed_at = now(), updated_at = now()"
-                + " WHERE id = ? AND owner = ? AND epoch = ? AND status = 'PENDING'";
         this.claimSql = "UPDATE " + table + " SET epoch = epoch + 1, recovery_attempts = recovery_attempts + 1,"
                 + " updated_at = now() WHERE owner = ? AND status = 'PENDING' AND name = ANY (?) RETURNING "
                 + Rows.WORKFLOW_COLUMNS;
@@ -41,40 +30,6 @@ final class WorkflowRepository {
                 + " updated_at = now() WHERE id = ? AND owner = ? AND status = 'PENDING' RETURNING " + Rows.WORKFLOW_COLUMNS;
         this.pendingByNameSql = "SELECT name, count(*) FROM " + table + " WHERE owner = ? AND status = 'PENDING'"
                 + " GROUP BY name ORDER BY name";
-    }
-
-    /** One round trip when the ID is new; a conflict costs one more to read the existing execution. */
-    StartResult start(NewWorkflow workflow) {
-        return db.run("start workflow '" + workflow.id() + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement(insertSql)) {
-                ps.setString(1, workflow.id());
-                ps.setString(2, workflow.name());
-                ps.setString(3, workflow.inputs());
-                ps.setString(4, workflow.owner());
-                if (ps.executeUpdate() == 1) {
-                    Instant now = Instant.now();
-                    return new StartResult(true, new WorkflowRow(workflow.id(), workflow.name(), WorkflowStatus.PENDING,
-                            workflow.inputs(), null, null, workflow.owner(), 1, 0, now, now, null));
-                }
-            }
-            WorkflowRow existing = find(c, workflow.id())
-                    .orElseThrow(() -> new SQLException("workflow '" + workflow.id() + "' conflicted but is gone", "40001"));
-            return new StartResult(false, existing);
-        });
-    }
-
-    boolean complete(Completion completion) {
-        return db.run("record the outcome of workflow '" + completion.workflowId() + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement(completeSql)) {
-                ps.setString(1, completion.status().name());
-                ps.setString(2, completion.output());
-                ps.setString(3, completion.error());
-                ps.setString(4, completion.workflowId());
-                ps.setString(5, completion.owner());
-                ps.setLong(6, completion.epoch());
-                return ps.executeUpdate() == 1;
-            }
-        });
     }
 
     Optional<WorkflowRow> find(String workflowId) {

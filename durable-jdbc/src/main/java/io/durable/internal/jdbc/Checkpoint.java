@@ -1,0 +1,79 @@
+package io.durable.internal.jdbc;
+
+import io.durable.internal.store.Completion;
+import io.durable.internal.store.NewWorkflow;
+import io.durable.internal.store.StepRow;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One write waiting for group commit: a workflow start, a step, or a completion. The thread that
+ * submitted it waits until a writer has committed it (or failed) and set its outcome.
+ */
+abstract sealed class Checkpoint<R> {
+    private final Thread waiter = Thread.currentThread();
+    private volatile boolean done;
+    private R result;
+    private RuntimeException failure;
+
+    boolean isDone() {
+        return done;
+    }
+
+    void succeed(R value) {
+        result = value;
+        finish();
+    }
+
+    void fail(RuntimeException error) {
+        failure = error;
+        finish();
+    }
+
+    private void finish() {
+        done = true;
+        LockSupport.unpark(waiter);
+    }
+
+    Thread waiter() {
+        return waiter;
+    }
+
+    R outcome() {
+        if (failure != null) {
+            throw failure;
+        }
+        return result;
+    }
+
+    /** A workflow to insert. */
+    static final class Start extends Checkpoint<io.durable.internal.store.StartResult> {
+        final NewWorkflow workflow;
+
+        Start(NewWorkflow workflow) {
+            this.workflow = workflow;
+        }
+    }
+
+    /** A step to record, fenced by owner and epoch. */
+    static final class Step extends Checkpoint<io.durable.internal.store.StepWrite> {
+        final StepRow row;
+        final String owner;
+        final long epoch;
+
+        Step(StepRow row, String owner, long epoch) {
+            this.row = row;
+            this.owner = owner;
+            this.epoch = epoch;
+        }
+    }
+
+    /** A final outcome to record, fenced by owner and epoch. */
+    static final class Complete extends Checkpoint<Boolean> {
+        final Completion completion;
+
+        Complete(Completion completion) {
+            this.completion = completion;
+        }
+    }
+}

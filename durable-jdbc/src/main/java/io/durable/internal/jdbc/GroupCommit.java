@@ -1,0 +1,149 @@
+package io.durable.internal.jdbc;
+
+import io.durable.DatabaseUnavailableException;
+import io.durable.DurableException;
+import io.durable.internal.store.StartResult;
+import io.durable.internal.store.StepWrite;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Group commit without a writer thread: a caller that finds no writer busy becomes the writer,
+ * drains every pending checkpoint (its own included) into one transaction, commits, and releases
+ * all their waiters; callers arriving meanwhile queue up for the next batch. Alone, a caller
+ * writes its own checkpoint at once, with no hand-off and no batching delay. Each waiter returns
+ * only after its checkpoint is committed.
+ */
+final class GroupCommit {
+    private final Database db;
+    private final CheckpointRepository sql;
+    private final int maxWriters;
+    private final int maxBatch;
+    private final ConcurrentLinkedQueue<Checkpoint<?>> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger writers = new AtomicInteger();
+
+    GroupCommit(Database db, CheckpointRepository sql, int maxWriters, int maxBatch) {
+        this.db = db;
+        this.sql = sql;
+        this.maxWriters = maxWriters;
+        this.maxBatch = maxBatch;
+    }
+
+    /** Queues the checkpoint and returns its outcome once it is committed (or failed). */
+    <R> R submit(Checkpoint<R> item) {
+        pending.add(item);
+        boolean interrupted = false;
+        while (!item.isDone()) {
+            if (tryLead()) {
+                try {
+                    List<Checkpoint<?>> batch = drain();
+                    if (!batch.isEmpty()) {
+                        write(batch);
+                    }
+                } finally {
+                    writers.decrementAndGet();
+                }
+                Checkpoint<?> next = pending.peek();
+                if (next != null) {
+                    LockSupport.unpark(next.waiter());
+                }
+            } else {
+                LockSupport.park(this);
+                // An interrupt must not abandon a checkpoint another thread may be writing.
+                interrupted |= Thread.interrupted();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return item.outcome();
+    }
+
+    private boolean tryLead() {
+        for (int now = writers.get(); now < maxWriters; now = writers.get()) {
+            if (writers.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<Checkpoint<?>> drain() {
+        List<Checkpoint<?>> batch = new ArrayList<>();
+        Checkpoint<?> item;
+        while (batch.size() < maxBatch && (item = pending.poll()) != null) {
+            batch.add(item);
+        }
+        return batch;
+    }
+
+    private void write(List<Checkpoint<?>> batch) {
+        List<Checkpoint.Start> starts = CheckpointRepository.starts(batch);
+        List<Checkpoint.Step> steps = CheckpointRepository.steps(batch);
+        List<Checkpoint.Complete> completions = CheckpointRepository.completions(batch);
+        Outcomes outcomes;
+        try {
+            outcomes = db.run("record " + batch.size() + " checkpoint(s)", c -> writeAll(c, starts, steps, completions));
+        } catch (DurableException e) {
+            if (batch.size() > 1 && !(e instanceof DatabaseUnavailableException)) {
+                // A non-transient failure may come from one bad row: write each alone so only it fails.
+                for (Checkpoint<?> item : batch) {
+                    write(List.of(item));
+                }
+            } else {
+                batch.forEach(item -> item.fail(e));
+            }
+            return;
+        } catch (RuntimeException e) {
+            batch.forEach(item -> item.fail(e));
+            return;
+        }
+        outcomes.starts.forEach(Checkpoint::succeed);
+        outcomes.steps.forEach(Checkpoint::succeed);
+        outcomes.completions.forEach(Checkpoint::succeed);
+    }
+
+    private Outcomes writeAll(Connection c, List<Checkpoint.Start> starts, List<Checkpoint.Step> steps,
+                              List<Checkpoint.Complete> completions) throws SQLException {
+        int kinds = (starts.isEmpty() ? 0 : 1) + (steps.isEmpty() ? 0 : 1) + (completions.isEmpty() ? 0 : 1);
+        boolean transaction = kinds > 1 && c.getAutoCommit();
+        if (transaction) {
+            c.setAutoCommit(false);
+        }
+        try {
+            Outcomes outcomes = new Outcomes(
+                    starts.isEmpty() ? Map.of() : sql.start(c, starts),
+                    steps.isEmpty() ? Map.of() : sql.record(c, steps),
+                    completions.isEmpty() ? Map.of() : sql.complete(c, completions));
+            if (transaction) {
+                c.commit();
+            }
+            return outcomes;
+        } catch (SQLException | RuntimeException e) {
+            if (transaction) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is broken; the pool discards it
+                }
+            }
+            throw e;
+        } finally {
+            if (transaction) {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** What one batch produced, delivered only after its commit. */
+    private record Outcomes(Map<Checkpoint.Start, StartResult> starts, Map<Checkpoint.Step, StepWrite> steps,
+                            Map<Checkpoint.Complete, Boolean> completions) {
+    }
+}
