@@ -484,7 +484,7 @@ public final class Durable implements AutoCloseable {
         }
 
         /**
-         * Group commit: the most checkpoints written in one batch (one statement per kind, one commit).
+         * Group commit: the most checkpoints written in one batch (one statement, one commit).
          *
          * @param checkpointBatchSize at least 1
          * @return this builder

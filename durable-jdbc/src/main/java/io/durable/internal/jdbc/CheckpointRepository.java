@@ -6,7 +6,6 @@ import io.durable.internal.store.StepRow;
 import io.durable.internal.store.StepWrite;
 import io.durable.internal.store.WorkflowRow;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -16,32 +15,38 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * SQL for the write path: starts, step checkpoints and completions of many workflows, each kind in
- * one statement over arrays ({@code unnest}), so a batch costs one round trip per kind present.
- * Rows that do not land (an ID already taken, a position already recorded, an executor that lost
- * ownership) are told apart afterwards, on that rare path only.
+ * SQL for the write path. A batch of starts, step checkpoints and completions of any number of
+ * workflows is written by ONE autocommit statement (one round trip, one commit): each kind present
+ * is a data-modifying CTE over arrays ({@code unnest}). Batch members never depend on each other (a
+ * workflow's first step waits for its start, its completion for its last step), so the shared
+ * snapshot of the CTEs is safe. Rows that do not land (an ID already taken, a position already
+ * recorded, an executor that lost ownership) are told apart afterwards, on that rare path only.
  */
 final class CheckpointRepository {
-    private final String insertWorkflowsSql;
-    private final String insertStepsSql;
+    private static final int START = 1;
+    private static final int STEP = 2;
+    private static final int COMPLETE = 3;
+
+    private final String startsCte;
+    private final String stepsCte;
+    private final String completionsCte;
+    private final String[] batchSql = new String[8];
     private final String insertStepSql;
-    private final String completeSql;
     private final String findWorkflowSql;
     private final String findStepSql;
 
     CheckpointRepository(String schema) {
         String workflows = schema + ".workflows";
-        this.insertWorkflowsSql = "INSERT INTO " + workflows + " (id, name, status, inputs, owner, epoch)"
+        this.startsCte = "s AS (INSERT INTO " + workflows + " (id, name, status, inputs, owner, epoch)"
                 + " SELECT v.id, v.name, 'PENDING', v.inputs, v.owner, 1"
                 + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS v(id, name, inputs, owner)"
-                + " ON CONFLICT (id) DO NOTHING RETURNING id";
+                + " ON CONFLICT (id) DO NOTHING RETURNING id)";
         // FOR SHARE makes each ownership check and its insert one atomic step against a concurrent
         // claim: the claim waits for this insert, or this insert sees the claim's new epoch.
-        this.insertStepsSql = "INSERT INTO " + schema + ".steps (" + Rows.STEP_COLUMNS + ")"
+        this.stepsCte = "p AS (INSERT INTO " + schema + ".steps (" + Rows.STEP_COLUMNS + ")"
                 + " SELECT v.workflow_id, v.position, v.name, v.status, v.output, v.error, v.attempts,"
                 + " timestamptz 'epoch' + v.started_us * interval '1 microsecond',"
                 + " timestamptz 'epoch' + v.completed_us * interval '1 microsecond'"
@@ -50,23 +55,90 @@ final class CheckpointRepository {
                 + " attempts, started_us, completed_us, owner, epoch)"
                 + " JOIN " + workflows + " w ON w.id = v.workflow_id AND w.owner = v.owner AND w.epoch = v.epoch"
                 + " AND w.status = 'PENDING' FOR SHARE OF w"
-                + " ON CONFLICT (workflow_id, position) DO NOTHING RETURNING workflow_id, position";
+                + " ON CONFLICT (workflow_id, position) DO NOTHING RETURNING workflow_id, position)";
+        this.completionsCte = "c AS (UPDATE " + workflows + " w SET status = v.status, output = v.output,"
+                + " error = v.error, completed_at = now(), updated_at = now()"
+                + " FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[])"
+                + " AS v(id, owner, epoch, status, output, error)"
+                + " WHERE w.id = v.id AND w.owner = v.owner AND w.epoch = v.epoch AND w.status = 'PENDING'"
+                + " RETURNING w.id)";
         this.insertStepSql = "INSERT INTO " + schema + ".steps (" + Rows.STEP_COLUMNS + ")"
                 + " SELECT ?, ?, ?, ?, ?, ?, ?, timestamptz 'epoch' + ? * interval '1 microsecond',"
                 + " timestamptz 'epoch' + ? * interval '1 microsecond' FROM " + workflows + " w"
                 + " WHERE w.id = ? AND w.owner = ? AND w.epoch = ? AND w.status = 'PENDING' FOR SHARE"
                 + " ON CONFLICT (workflow_id, position) DO NOTHING";
-        this.completeSql = "UPDATE " + workflows + " w SET status = v.status, output = v.output, error = v.error,"
-                + " completed_at = now(), updated_at = now()"
-                + " FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[])"
-                + " AS v(id, owner, epoch, status, output, error)"
-                + " WHERE w.id = v.id AND w.owner = v.owner AND w.epoch = v.epoch AND w.status = 'PENDING'"
-                + " RETURNING w.id";
         this.findWorkflowSql = "SELECT " + Rows.WORKFLOW_COLUMNS + " FROM " + workflows + " WHERE id = ?";
         this.findStepSql = "SELECT " + Rows.STEP_COLUMNS + " FROM " + schema + ".steps WHERE workflow_id = ? AND position = ?";
     }
 
-    Map<Checkpoint.Start, StartResult> start(Connection c, List<Checkpoint.Start> starts) throws SQLException {
+    /** What one batch produced, delivered to the waiters only after the statement has committed. */
+    record Outcomes(Map<Checkpoint.Start, StartResult> starts, Map<Checkpoint.Step, StepWrite> steps,
+                    Map<Checkpoint.Complete, Boolean> completions) {
+    }
+
+    /** Writes the batch in one statement; the connection must be in autocommit mode. */
+    Outcomes write(Connection c, List<Checkpoint.Start> starts, List<Checkpoint.Step> steps,
+                   List<Checkpoint.Complete> completions) throws SQLException {
+        if (starts.isEmpty() && completions.isEmpty() && steps.size() == 1) {
+            return new Outcomes(Map.of(), recordOne(c, steps.get(0)), Map.of());
+        }
+        Set<String> startedIds = new HashSet<>();
+        Set<String> recordedSteps = new HashSet<>();
+        Set<String> completedIds = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(batchSql(!starts.isEmpty(), !steps.isEmpty(),
+                !completions.isEmpty()))) {
+            int index = 1;
+            if (!starts.isEmpty()) {
+                index = bindStarts(c, ps, index, starts);
+            }
+            if (!steps.isEmpty()) {
+                index = bindSteps(c, ps, index, steps);
+            }
+            if (!completions.isEmpty()) {
+                bindCompletions(c, ps, index, completions);
+            }
+            for (Object[] row : Rows.list(ps, rs -> new Object[] {rs.getInt(1), rs.getString(2), rs.getInt(3)})) {
+                int kind = (Integer) row[0];
+                String id = (String) row[1];
+                if (kind == START) {
+                    startedIds.add(id);
+                } else if (kind == STEP) {
+                    recordedSteps.add(key(id, (Integer) row[2]));
+                } else {
+                    completedIds.add(id);
+                }
+            }
+        }
+        return new Outcomes(startOutcomes(c, starts, startedIds), stepOutcomes(c, steps, recordedSteps),
+                completionOutcomes(completions, completedIds));
+    }
+
+    private String batchSql(boolean withStarts, boolean withSteps, boolean withCompletions) {
+        int shape = (withStarts ? 4 : 0) | (withSteps ? 2 : 0) | (withCompletions ? 1 : 0);
+        String sql = batchSql[shape];
+        if (sql == null) {
+            List<String> ctes = new ArrayList<>();
+            List<String> selects = new ArrayList<>();
+            if (withStarts) {
+                ctes.add(startsCte);
+                selects.add("SELECT " + START + ", id, 0 FROM s");
+            }
+            if (withSteps) {
+                ctes.add(stepsCte);
+                selects.add("SELECT " + STEP + ", workflow_id, position FROM p");
+            }
+            if (withCompletions) {
+                ctes.add(completionsCte);
+                selects.add("SELECT " + COMPLETE + ", id, 0 FROM c");
+            }
+            sql = "WITH " + String.join(", ", ctes) + " " + String.join(" UNION ALL ", selects);
+            batchSql[shape] = sql;
+        }
+        return sql;
+    }
+
+    private static int bindStarts(Connection c, PreparedStatement ps, int index, List<Checkpoint.Start> starts)
+            throws SQLException {
         int n = starts.size();
         String[] ids = new String[n];
         String[] names = new String[n];
@@ -79,33 +151,15 @@ final class CheckpointRepository {
             inputs[i] = w.inputs();
             owners[i] = w.owner();
         }
-        Set<String> inserted = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(insertWorkflowsSql)) {
-            bind(c, ps, "text", ids, names, inputs, owners);
-            inserted.addAll(Rows.list(ps, rs -> rs.getString(1)));
-        }
-        Map<Checkpoint.Start, StartResult> results = new IdentityHashMap<>();
-        Instant now = Instant.now();
-        for (Checkpoint.Start start : starts) {
-            var w = start.workflow;
-            if (inserted.remove(w.id())) {
-                results.put(start, new StartResult(true, new WorkflowRow(w.id(), w.name(), WorkflowStatus.PENDING,
-                        w.inputs(), null, null, w.owner(), 1, 0, now, now, null)));
-            } else {
-                WorkflowRow existing = findWorkflow(c, w.id());
-                if (existing == null) {
-                    throw new SQLException("workflow '" + w.id() + "' conflicted but cannot be read", "40001");
-                }
-                results.put(start, new StartResult(false, existing));
-            }
-        }
-        return results;
+        ps.setArray(index++, c.createArrayOf("text", ids));
+        ps.setArray(index++, c.createArrayOf("text", names));
+        ps.setArray(index++, c.createArrayOf("text", inputs));
+        ps.setArray(index++, c.createArrayOf("text", owners));
+        return index;
     }
 
-    Map<Checkpoint.Step, StepWrite> record(Connection c, List<Checkpoint.Step> steps) throws SQLException {
-        if (steps.size() == 1) {
-            return recordOne(c, steps.get(0));
-        }
+    private static int bindSteps(Connection c, PreparedStatement ps, int index, List<Checkpoint.Step> steps)
+            throws SQLException {
         int n = steps.size();
         String[] workflowIds = new String[n];
         Integer[] positions = new Integer[n];
@@ -133,30 +187,47 @@ final class CheckpointRepository {
             owners[i] = step.owner;
             epochs[i] = step.epoch;
         }
-        Set<String> recorded = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(insertStepsSql)) {
-            List<Array> arrays = List.of(c.createArrayOf("text", workflowIds), c.createArrayOf("int4", positions),
-                    c.createArrayOf("text", names), c.createArrayOf("text", statuses), c.createArrayOf("text", outputs),
-                    c.createArrayOf("text", errors), c.createArrayOf("int4", attempts), c.createArrayOf("int8", started),
-                    c.createArrayOf("int8", completed), c.createArrayOf("text", owners), c.createArrayOf("int8", epochs));
-            for (int i = 0; i < arrays.size(); i++) {
-                ps.setArray(i + 1, arrays.get(i));
-            }
-            recorded.addAll(Rows.list(ps, rs -> key(rs.getString(1), rs.getInt(2))));
-        }
-        Map<Checkpoint.Step, StepWrite> results = new IdentityHashMap<>();
-        for (Checkpoint.Step step : steps) {
-            if (recorded.contains(key(step.row.workflowId(), step.row.position()))) {
-                results.put(step, StepWrite.recorded());
-            } else {
-                StepRow existing = findStep(c, step.row.workflowId(), step.row.position());
-                results.put(step, existing != null ? StepWrite.conflict(existing) : StepWrite.fenced());
-            }
-        }
-        return results;
+        ps.setArray(index++, c.createArrayOf("text", workflowIds));
+        ps.setArray(index++, c.createArrayOf("int4", positions));
+        ps.setArray(index++, c.createArrayOf("text", names));
+        ps.setArray(index++, c.createArrayOf("text", statuses));
+        ps.setArray(index++, c.createArrayOf("text", outputs));
+        ps.setArray(index++, c.createArrayOf("text", errors));
+        ps.setArray(index++, c.createArrayOf("int4", attempts));
+        ps.setArray(index++, c.createArrayOf("int8", started));
+        ps.setArray(index++, c.createArrayOf("int8", completed));
+        ps.setArray(index++, c.createArrayOf("text", owners));
+        ps.setArray(index++, c.createArrayOf("int8", epochs));
+        return index;
     }
 
-    /** A lone checkpoint (the common case when few workflows run) skips the array encoding. */
+    private static void bindCompletions(Connection c, PreparedStatement ps, int index,
+                                        List<Checkpoint.Complete> completions) throws SQLException {
+        int n = completions.size();
+        String[] ids = new String[n];
+        String[] owners = new String[n];
+        Long[] epochs = new Long[n];
+        String[] statuses = new String[n];
+        String[] outputs = new String[n];
+        String[] errors = new String[n];
+        for (int i = 0; i < n; i++) {
+            var done = completions.get(i).completion;
+            ids[i] = done.workflowId();
+            owners[i] = done.owner();
+            epochs[i] = done.epoch();
+            statuses[i] = done.status().name();
+            outputs[i] = done.output();
+            errors[i] = done.error();
+        }
+        ps.setArray(index++, c.createArrayOf("text", ids));
+        ps.setArray(index++, c.createArrayOf("text", owners));
+        ps.setArray(index++, c.createArrayOf("int8", epochs));
+        ps.setArray(index++, c.createArrayOf("text", statuses));
+        ps.setArray(index++, c.createArrayOf("text", outputs));
+        ps.setArray(index, c.createArrayOf("text", errors));
+    }
+
+    /** A lone step (the common case when few workflows run) skips the array encoding. */
     private Map<Checkpoint.Step, StepWrite> recordOne(Connection c, Checkpoint.Step step) throws SQLException {
         StepRow row = step.row;
         boolean recorded;
@@ -175,51 +246,50 @@ final class CheckpointRepository {
             ps.setLong(12, step.epoch);
             recorded = ps.executeUpdate() == 1;
         }
-        StepWrite write = recorded ? StepWrite.recorded() : Optional.ofNullable(findStep(c, row.workflowId(), row.position()))
-                .map(StepWrite::conflict).orElse(StepWrite.fenced());
-        Map<Checkpoint.Step, StepWrite> result = new IdentityHashMap<>();
-        result.put(step, write);
-        return result;
+        return stepOutcomes(c, List.of(step), recorded ? Set.of(key(row.workflowId(), row.position())) : Set.of());
     }
 
-    Map<Checkpoint.Complete, Boolean> complete(Connection c, List<Checkpoint.Complete> completions) throws SQLException {
-        int n = completions.size();
-        String[] ids = new String[n];
-        String[] owners = new String[n];
-        Long[] epochs = new Long[n];
-        String[] statuses = new String[n];
-        String[] outputs = new String[n];
-        String[] errors = new String[n];
-        for (int i = 0; i < n; i++) {
-            var done = completions.get(i).completion;
-            ids[i] = done.workflowId();
-            owners[i] = done.owner();
-            epochs[i] = done.epoch();
-            statuses[i] = done.status().name();
-            outputs[i] = done.output();
-            errors[i] = done.error();
+    private Map<Checkpoint.Start, StartResult> startOutcomes(Connection c, List<Checkpoint.Start> starts,
+                                                            Set<String> inserted) throws SQLException {
+        Map<Checkpoint.Start, StartResult> results = new IdentityHashMap<>();
+        Instant now = Instant.now();
+        for (Checkpoint.Start start : starts) {
+            var w = start.workflow;
+            if (inserted.remove(w.id())) {
+                results.put(start, new StartResult(true, new WorkflowRow(w.id(), w.name(), WorkflowStatus.PENDING,
+                        w.inputs(), null, null, w.owner(), 1, 0, now, now, null)));
+            } else {
+                WorkflowRow existing = findWorkflow(c, w.id());
+                if (existing == null) {
+                    throw new SQLException("workflow '" + w.id() + "' conflicted but cannot be read", "40001");
+                }
+                results.put(start, new StartResult(false, existing));
+            }
         }
-        Set<String> written = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(completeSql)) {
-            ps.setArray(1, c.createArrayOf("text", ids));
-            ps.setArray(2, c.createArrayOf("text", owners));
-            ps.setArray(3, c.createArrayOf("int8", epochs));
-            ps.setArray(4, c.createArrayOf("text", statuses));
-            ps.setArray(5, c.createArrayOf("text", outputs));
-            ps.setArray(6, c.createArrayOf("text", errors));
-            written.addAll(Rows.list(ps, rs -> rs.getString(1)));
+        return results;
+    }
+
+    private Map<Checkpoint.Step, StepWrite> stepOutcomes(Connection c, List<Checkpoint.Step> steps,
+                                                        Set<String> recorded) throws SQLException {
+        Map<Checkpoint.Step, StepWrite> results = new IdentityHashMap<>();
+        for (Checkpoint.Step step : steps) {
+            if (recorded.contains(key(step.row.workflowId(), step.row.position()))) {
+                results.put(step, StepWrite.recorded());
+            } else {
+                StepRow existing = findStep(c, step.row.workflowId(), step.row.position());
+                results.put(step, existing != null ? StepWrite.conflict(existing) : StepWrite.fenced());
+            }
         }
+        return results;
+    }
+
+    private static Map<Checkpoint.Complete, Boolean> completionOutcomes(List<Checkpoint.Complete> completions,
+                                                                        Set<String> written) {
         Map<Checkpoint.Complete, Boolean> results = new IdentityHashMap<>();
         for (Checkpoint.Complete done : completions) {
             results.put(done, written.contains(done.completion.workflowId()));
         }
         return results;
-    }
-
-    private static void bind(Connection c, PreparedStatement ps, String type, String[]... columns) throws SQLException {
-        for (int i = 0; i < columns.length; i++) {
-            ps.setArray(i + 1, c.createArrayOf(type, columns[i]));
-        }
     }
 
     private WorkflowRow findWorkflow(Connection c, String id) throws SQLException {
@@ -241,29 +311,7 @@ final class CheckpointRepository {
         return position + ":" + workflowId;
     }
 
-    private static Long micros(Instant instant) {
+    private static long micros(Instant instant) {
         return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
-    }
-
-    static List<Checkpoint.Start> starts(List<Checkpoint<?>> batch) {
-        return ofKind(batch, Checkpoint.Start.class);
-    }
-
-    static List<Checkpoint.Step> steps(List<Checkpoint<?>> batch) {
-        return ofKind(batch, Checkpoint.Step.class);
-    }
-
-    static List<Checkpoint.Complete> completions(List<Checkpoint<?>> batch) {
-        return ofKind(batch, Checkpoint.Complete.class);
-    }
-
-    private static <T> List<T> ofKind(List<Checkpoint<?>> batch, Class<T> kind) {
-        List<T> out = new ArrayList<>();
-        for (Checkpoint<?> item : batch) {
-            if (kind.isInstance(item)) {
-                out.add(kind.cast(item));
-            }
-        }
-        return out;
     }
 }

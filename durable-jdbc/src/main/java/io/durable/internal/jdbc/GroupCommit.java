@@ -2,14 +2,9 @@ package io.durable.internal.jdbc;
 
 import io.durable.DatabaseUnavailableException;
 import io.durable.DurableException;
-import io.durable.internal.store.StartResult;
-import io.durable.internal.store.StepWrite;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -85,12 +80,12 @@ final class GroupCommit {
     }
 
     private void write(List<Checkpoint<?>> batch) {
-        List<Checkpoint.Start> starts = CheckpointRepository.starts(batch);
-        List<Checkpoint.Step> steps = CheckpointRepository.steps(batch);
-        List<Checkpoint.Complete> completions = CheckpointRepository.completions(batch);
-        Outcomes outcomes;
+        List<Checkpoint.Start> starts = ofKind(batch, Checkpoint.Start.class);
+        List<Checkpoint.Step> steps = ofKind(batch, Checkpoint.Step.class);
+        List<Checkpoint.Complete> completions = ofKind(batch, Checkpoint.Complete.class);
+        CheckpointRepository.Outcomes outcomes;
         try {
-            outcomes = db.run("record " + batch.size() + " checkpoint(s)", c -> writeAll(c, starts, steps, completions));
+            outcomes = db.run("record " + batch.size() + " checkpoint(s)", c -> sql.write(c, starts, steps, completions));
         } catch (DurableException e) {
             if (batch.size() > 1 && !(e instanceof DatabaseUnavailableException)) {
                 // A non-transient failure may come from one bad row: write each alone so only it fails.
@@ -105,45 +100,18 @@ final class GroupCommit {
             batch.forEach(item -> item.fail(e));
             return;
         }
-        outcomes.starts.forEach(Checkpoint::succeed);
-        outcomes.steps.forEach(Checkpoint::succeed);
-        outcomes.completions.forEach(Checkpoint::succeed);
+        outcomes.starts().forEach(Checkpoint::succeed);
+        outcomes.steps().forEach(Checkpoint::succeed);
+        outcomes.completions().forEach(Checkpoint::succeed);
     }
 
-    private Outcomes writeAll(Connection c, List<Checkpoint.Start> starts, List<Checkpoint.Step> steps,
-                              List<Checkpoint.Complete> completions) throws SQLException {
-        int kinds = (starts.isEmpty() ? 0 : 1) + (steps.isEmpty() ? 0 : 1) + (completions.isEmpty() ? 0 : 1);
-        boolean transaction = kinds > 1 && c.getAutoCommit();
-        if (transaction) {
-            c.setAutoCommit(false);
-        }
-        try {
-            Outcomes outcomes = new Outcomes(
-                    starts.isEmpty() ? Map.of() : sql.start(c, starts),
-                    steps.isEmpty() ? Map.of() : sql.record(c, steps),
-                    completions.isEmpty() ? Map.of() : sql.complete(c, completions));
-            if (transaction) {
-                c.commit();
-            }
-            return outcomes;
-        } catch (SQLException | RuntimeException e) {
-            if (transaction) {
-                try {
-                    c.rollback();
-                } catch (SQLException ignored) {
-                    // the connection is broken; the pool discards it
-                }
-            }
-            throw e;
-        } finally {
-            if (transaction) {
-                c.setAutoCommit(true);
+    private static <T> List<T> ofKind(List<Checkpoint<?>> batch, Class<T> kind) {
+        List<T> out = new ArrayList<>();
+        for (Checkpoint<?> item : batch) {
+            if (kind.isInstance(item)) {
+                out.add(kind.cast(item));
             }
         }
-    }
-
-    /** What one batch produced, delivered only after its commit. */
-    private record Outcomes(Map<Checkpoint.Start, StartResult> starts, Map<Checkpoint.Step, StepWrite> steps,
-                            Map<Checkpoint.Complete, Boolean> completions) {
+        return out;
     }
 }
