@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <pre>
  * java ... CrashChild run     &lt;jdbcUrl&gt; &lt;user&gt; &lt;workflowId&gt; &lt;plan&gt;
  * java ... CrashChild recover &lt;jdbcUrl&gt; &lt;user&gt; &lt;workflowId&gt;
+ * java ... CrashChild concurrent-run|concurrent-recover ...   (see {@link ConcurrentCrashChild})
  * </pre>
  *
  * <p>The database password, if any, comes from the environment variable {@value #PASSWORD_ENV}.
@@ -178,9 +179,13 @@ public final class CrashChild {
     }
 
     /**
-     * @param args {@code run|recover jdbcUrl user workflowId [plan]}
+     * @param args {@code run|recover jdbcUrl user workflowId [plan]}, or a {@code concurrent-*} mode of
+     *             {@link ConcurrentCrashChild}
      */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].startsWith(ConcurrentCrashChild.MODE_PREFIX)) {
+            System.exit(ConcurrentCrashChild.run(args));
+        }
         if (args.length < 4 || !(args[0].equals("run") || args[0].equals("recover"))
                 || (args[0].equals("run") && args.length < 5)) {
             System.err.println("usage: CrashChild run <jdbcUrl> <user> <workflowId> <block:K|natural>"
