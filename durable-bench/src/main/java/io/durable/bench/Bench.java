@@ -2,7 +2,7 @@ package io.durable.bench;
 
 /**
  * {@code java -jar durable-bench.jar WORKLOAD [--steps N] [--workflows N] [--callers N] [--pool N]
- * [--warmup N] [--settle-ms N]}: runs one workload on a database of its own and prints one line,
+ * [--warmup N] [--settle-ms N] [--analyze]}: runs one workload on a database of its own and prints one line,
  * {@code durable WORKLOAD key=value ...}, on stdout (logs go to stderr). See docs/performance.md.
  */
 public final class Bench {

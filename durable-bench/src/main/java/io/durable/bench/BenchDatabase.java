@@ -53,6 +53,16 @@ final class BenchDatabase implements AutoCloseable {
         return server.connect(url());
     }
 
+    /**
+     * Runs {@code ANALYZE} on durable's tables (a fresh database has no planner statistics until
+     * autovacuum gets to it).
+     */
+    void analyzeDurableTables() throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("ANALYZE durable.workflows, durable.steps");
+        }
+    }
+
     @Override
     public void close() {
         drop();

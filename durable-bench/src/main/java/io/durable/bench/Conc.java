@@ -31,6 +31,9 @@ final class Conc {
             Chain chain = Chain.register(durable, Chain.StepHook.NONE);
             durable.start();
             phase(durable, chain, "warmup-", options.warmup, options.callers, options.steps);
+            if (options.analyze) {
+                db.analyzeDurableTables();
+            }
 
             // PostgreSQL 15 backends report their counters at most once a second while busy, and an idle
             // backend holding unreported counts sends them after 10 s (PGSTAT_IDLE_INTERVAL). After the
@@ -61,6 +64,7 @@ final class Conc {
                     .add("warmup", options.warmup)
                     .add("pool", options.pool)
                     .add("max_concurrent", maxConcurrent)
+                    .add("analyze", options.analyze ? 1 : 0)
                     .toString();
         }
     }

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * The command line: {@code WORKLOAD [--steps N] [--workflows N] [--callers N] [--pool N] [--warmup N]
- * [--settle-ms N]}. Options a workload does not use are accepted and ignored.
+ * [--settle-ms N] [--analyze]}. Options a workload does not use are accepted and ignored.
  */
 final class Options {
     static final String USAGE = String.join("\n",
@@ -25,6 +25,8 @@ final class Options {
             "  --warmup N      warm-up workflows (default 10% of --workflows, at least 50)",
             "  --settle-ms N   conc: pause before sampling pg_stat_database (default 11000, above PostgreSQL's",
             "                  10 s idle flush interval of backend statistics)",
+            "  --analyze       ANALYZE durable's tables after the warm-up (recovery: after the crash), so the",
+            "                  planner has statistics; by default the fresh database has none",
             "environment: DURABLE_BENCH_JDBC_URL (default jdbc:postgresql://localhost:5432/postgres),",
             "             DURABLE_BENCH_JDBC_USER (default postgres), DURABLE_BENCH_JDBC_PASSWORD (default none)");
 
@@ -56,8 +58,10 @@ final class Options {
     final int pool;
     final int warmup;
     final long settleMillis;
+    final boolean analyze;
 
-    private Options(Workload workload, int steps, int workflows, int callers, int pool, int warmup, long settleMillis) {
+    private Options(Workload workload, int steps, int workflows, int callers, int pool, int warmup, long settleMillis,
+                    boolean analyze) {
         this.workload = workload;
         this.steps = steps;
         this.workflows = workflows;
@@ -65,6 +69,7 @@ final class Options {
         this.pool = pool;
         this.warmup = warmup;
         this.settleMillis = settleMillis;
+        this.analyze = analyze;
     }
 
     static Options parse(String... args) throws UsageException {
@@ -86,8 +91,13 @@ final class Options {
         int pool = Durable.Builder.DEFAULT_POOL_SIZE;
         Integer warmup = null;
         long settleMillis = 11_000;
+        boolean analyze = false;
         for (int i = 1; i < args.length; i++) {
             String option = args[i];
+            if (option.equals("--analyze")) {
+                analyze = true;
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw new UsageException(isKnown(option) ? "option " + option + " needs a value"
                         : "unknown option '" + option + "'");
@@ -124,7 +134,7 @@ final class Options {
             throw new UsageException("--steps must be at least 2 for recovery (the crash comes half-way)");
         }
         int w = warmup != null ? warmup : Math.max(50, n / 10);
-        return new Options(workload, steps, n, callers, pool, w, settleMillis);
+        return new Options(workload, steps, n, callers, pool, w, settleMillis, analyze);
     }
 
     private static boolean isKnown(String option) {

@@ -51,6 +51,9 @@ final class Recovery {
             expect(c, "SELECT count(*) FROM durable.workflows WHERE status = 'PENDING'", n);
             expect(c, "SELECT count(*) FROM durable.steps", (long) recorded * n);
         }
+        if (options.analyze) {
+            db.analyzeDurableTables();
+        }
 
         Map<String, String> measured;
         Child recover = Child.start(db, options, "recover");
@@ -80,6 +83,7 @@ final class Recovery {
                 .add("recorded_before_crash", recorded)
                 .add("warmup", options.warmup)
                 .add("pool", options.pool)
+                .add("analyze", options.analyze ? 1 : 0)
                 .toString();
     }
 

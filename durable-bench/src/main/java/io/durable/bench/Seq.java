@@ -8,7 +8,7 @@ import io.durable.Durable;
  * the same moments of the run; the difference of their medians, divided by N, is the cost of a step.
  */
 final class Seq {
-    String run(BenchDatabase db, Options options) {
+    String run(BenchDatabase db, Options options) throws Exception {
         int n = options.steps;
         try (Durable durable = Durable.builder()
                 .jdbcUrl(db.url(), db.server().user(), db.server().password())
@@ -20,6 +20,9 @@ final class Seq {
             for (int i = 0; i < options.warmup; i++) {
                 runOne(durable, chain, "warmup-" + i, n);
                 runOne(durable, chain, "warmup0-" + i, 0);
+            }
+            if (options.analyze) {
+                db.analyzeDurableTables();
             }
             long[] withSteps = new long[options.workflows];
             long[] noSteps = new long[options.workflows];
@@ -39,6 +42,7 @@ final class Seq {
                     .add("workflows", options.workflows)
                     .add("warmup", options.warmup)
                     .add("pool", options.pool)
+                    .add("analyze", options.analyze ? 1 : 0)
                     .toString();
         }
     }

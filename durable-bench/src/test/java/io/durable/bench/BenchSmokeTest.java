@@ -49,9 +49,10 @@ class BenchSmokeTest {
 
     @Test
     void seq() throws Exception {
-        String line = Bench.run(server, "seq", "--steps", "10", "--workflows", "20", "--warmup", "10");
+        String line = Bench.run(server, "seq", "--steps", "10", "--workflows", "20", "--warmup", "10", "--analyze");
         assertLine(line, "seq", "p50_ms", "p99_ms", "wf_per_s", "step_overhead_us");
         assertTrue(line.contains(" steps=10 workflows=20 "), line);
+        assertTrue(line.endsWith(" analyze=1"), line);
     }
 
     @Test
