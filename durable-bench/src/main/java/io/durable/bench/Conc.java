@@ -1,0 +1,152 @@
+package io.durable.bench;
+
+import io.durable.Durable;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code --callers} threads each call {@code runWorkflow} in a loop until the shared counter reaches
+ * {@code --workflows}. Throughput is measured over the window from releasing the callers to the
+ * last workflow's return; commits come from {@code pg_stat_database.xact_commit} of the benchmark's
+ * own database, sampled so that no backend holds unreported counts (see {@link #commits}).
+ */
+final class Conc {
+    String run(BenchDatabase db, Options options) throws Exception {
+        int maxConcurrent = Math.max(options.callers, Durable.Builder.DEFAULT_MAX_CONCURRENT_WORKFLOWS);
+        try (Connection monitor = db.connect();
+             Durable durable = Durable.builder()
+                     .jdbcUrl(db.url(), db.server().user(), db.server().password())
+                     .executorId("bench-conc")
+                     .poolSize(options.pool)
+                     .maxConcurrentWorkflows(maxConcurrent)
+                     .build()) {
+            Chain chain = Chain.register(durable, Chain.StepHook.NONE);
+            durable.start();
+            phase(durable, chain, "warmup-", options.warmup, options.callers, options.steps);
+            if (options.analyze) {
+                db.analyzeDurableTables();
+            }
+
+            // PostgreSQL 15 backends report their counters at most once a second while busy, and an idle
+            // backend holding unreported counts sends them after 10 s (PGSTAT_IDLE_INTERVAL). After the
+            // warm-up every pool connection is idle: waiting out that interval makes the baseline exact.
+            Thread.sleep(options.settleMillis);
+            long commits0 = commits(monitor);
+
+            long[] latencies = new long[options.workflows];
+            long window = phaseTimed(durable, chain, "conc-", latencies, options.callers, options.steps);
+
+            // Closing durable closes its pool; a backend reports its counters when it exits.
+            durable.close();
+            awaitOtherBackendsGone(monitor);
+            long commits1 = commits(monitor);
+
+            double seconds = window / 1e9;
+            double wfPerSecond = options.workflows / seconds;
+            return new ResultLine("conc")
+                    .add("wf_per_s", wfPerSecond, 1)
+                    .add("steps_per_s", wfPerSecond * options.steps, 0)
+                    .add("commits_per_wf", (double) (commits1 - commits0) / options.workflows, 2)
+                    .add("p99_ms", Stats.percentileMillis(latencies, 99), 3)
+                    .add("p50_ms", Stats.percentileMillis(latencies, 50), 3)
+                    .add("window_s", seconds, 2)
+                    .add("steps", options.steps)
+                    .add("workflows", options.workflows)
+                    .add("callers", options.callers)
+                    .add("warmup", options.warmup)
+                    .add("pool", options.pool)
+                    .add("max_concurrent", maxConcurrent)
+                    .add("analyze", options.analyze ? 1 : 0)
+                    .toString();
+        }
+    }
+
+    private static void phase(Durable durable, Chain chain, String prefix, int count, int callers, int steps)
+            throws Exception {
+        phaseTimed(durable, chain, prefix, new long[count], callers, steps);
+    }
+
+    /**
+     * Runs {@code latencies.length} workflows from {@code callers} threads.
+     *
+     * @return nanoseconds from releasing the callers until the last one finished
+     */
+    private static long phaseTimed(Durable durable, Chain chain, String prefix, long[] latencies, int callers,
+                                   int steps) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch ready = new CountDownLatch(callers);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < callers; t++) {
+            Thread thread = new Thread(() -> {
+                ready.countDown();
+                try {
+                    go.await();
+                    int i;
+                    while (failure.get() == null && (i = next.getAndIncrement()) < latencies.length) {
+                        String id = prefix + i;
+                        long t0 = System.nanoTime();
+                        durable.runWorkflow(id, () -> chain.run(id, steps));
+                        latencies[i] = System.nanoTime() - t0;
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "caller-" + t);
+            threads.add(thread);
+            thread.start();
+        }
+        ready.await();
+        long t0 = System.nanoTime();
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        long elapsed = System.nanoTime() - t0;
+        if (failure.get() != null) {
+            throw new IllegalStateException("a caller failed: " + failure.get(), failure.get());
+        }
+        return elapsed;
+    }
+
+    /** Committed transactions of this database so far, read from a fresh statistics snapshot. */
+    static long commits(Connection monitor) throws SQLException {
+        try (Statement st = monitor.createStatement()) {
+            st.execute("SELECT pg_stat_clear_snapshot()");
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void awaitOtherBackendsGone(Connection monitor) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try (Statement st = monitor.createStatement()) {
+                st.execute("SELECT pg_stat_clear_snapshot()");
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity"
+                        + " WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        return;
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("durable's connections did not close within 30 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.durable.bench;
+
+import io.durable.Durable;
+
+import java.util.Locale;
+
+/**
+ * The command line: {@code WORKLOAD [--steps N] [--workflows N] [--callers N] [--pool N] [--warmup N]
+ * [--settle-ms N] [--analyze]}. Options a workload does not use are accepted and ignored.
+ */
+final class Options {
+    static final String USAGE = String.join("\n",
+            "usage: java -jar durable-bench.jar WORKLOAD [options]",
+            "workloads:",
+            "  floor     single-row autocommit INSERTs: p50 on 1 connection, rows/s on 16 connections",
+            "  seq       one caller runs workflows of N no-op steps one after another (and 0-step ones interleaved)",
+            "  conc      --callers threads run workflows in parallel",
+            "  recovery  --workflows workflows left PENDING half-way by a SIGKILLed JVM are finished by a new JVM",
+            "options:",
+            "  --steps N       steps per workflow (default 10)",
+            "  --workflows N   measured workflows (default: seq 1000, conc 20000, recovery 10000;",
+            "                  floor: single-connection INSERTs, default 5000)",
+            "  --callers N     concurrent callers for conc (default 64)",
+            "  --pool N        durable's connection pool size (default " + Durable.Builder.DEFAULT_POOL_SIZE + ")",
+            "  --warmup N      warm-up workflows (default 10% of --workflows, at least 50)",
+            "  --settle-ms N   conc: pause before sampling pg_stat_database (default 11000, above PostgreSQL's",
+            "                  10 s idle flush interval of backend statistics)",
+            "  --analyze       ANALYZE durable's tables after the warm-up (recovery: after the crash), so the",
+            "                  planner has statistics; by default the fresh database has none",
+            "environment: DURABLE_BENCH_JDBC_URL (default jdbc:postgresql://localhost:5432/postgres),",
+            "             DURABLE_BENCH_JDBC_USER (default postgres), DURABLE_BENCH_JDBC_PASSWORD (default none)");
+
+    enum Workload {
+        FLOOR(5_000), SEQ(1_000), CONC(20_000), RECOVERY(10_000);
+
+        final int defaultWorkflows;
+
+        Workload(int defaultWorkflows) {
+            this.defaultWorkflows = defaultWorkflows;
+        }
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Bad command line: the message says what, {@link #USAGE} says how. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    final Workload workload;
+    final int steps;
+    final int workflows;
+    final int callers;
+    final int pool;
+    final int warmup;
+    final long settleMillis;
+    final boolean analyze;
+
+    private Options(Workload workload, int steps, int workflows, int callers, int pool, int warmup, long settleMillis,
+                    boolean analyze) {
+        this.workload = workload;
+        this.steps = steps;
+        this.workflows = workflows;
+        this.callers = callers;
+        this.pool = pool;
+        this.warmup = warmup;
+        this.settleMillis = settleMillis;
+        this.analyze = analyze;
+    }
+
+    static Options parse(String... args) throws UsageException {
+        if (args.length == 0) {
+            throw new UsageException("no workload given");
+        }
+        Workload workload = null;
+        for (Workload w : Workload.values()) {
+            if (w.label().equals(args[0])) {
+                workload = w;
+            }
+        }
+        if (workload == null) {
+            throw new UsageException("unknown workload '" + args[0] + "'");
+        }
+        int steps = 10;
+        Integer workflows = null;
+        int callers = 64;
+        int pool = Durable.Builder.DEFAULT_POOL_SIZE;
+        Integer warmup = null;
+        long settleMillis = 11_000;
+        boolean analyze = false;
+        for (int i = 1; i < args.length; i++) {
+            String option = args[i];
+            if (option.equals("--analyze")) {
+                analyze = true;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new UsageException(isKnown(option) ? "option " + option + " needs a value"
+                        : "unknown option '" + option + "'");
+            }
+            String value = args[++i];
+            switch (option) {
+                case "--steps":
+                    steps = number(option, value, 0);
+                    break;
+                case "--workflows":
+                    workflows = number(option, value, 1);
+                    break;
+                case "--callers":
+                    callers = number(option, value, 1);
+                    break;
+                case "--pool":
+                    pool = number(option, value, 2);
+                    break;
+                case "--warmup":
+                    warmup = number(option, value, 0);
+                    break;
+                case "--settle-ms":
+                    settleMillis = number(option, value, 0);
+                    break;
+                default:
+                    throw new UsageException("unknown option '" + option + "'");
+            }
+        }
+        int n = workflows != null ? workflows : workload.defaultWorkflows;
+        if ((workload == Workload.SEQ || workload == Workload.CONC) && steps < 1) {
+            throw new UsageException("--steps must be at least 1 for " + workload.label());
+        }
+        if (workload == Workload.RECOVERY && steps < 2) {
+            throw new UsageException("--steps must be at least 2 for recovery (the crash comes half-way)");
+        }
+        int w = warmup != null ? warmup : Math.max(50, n / 10);
+        return new Options(workload, steps, n, callers, pool, w, settleMillis, analyze);
+    }
+
+    private static boolean isKnown(String option) {
+        return option.equals("--steps") || option.equals("--workflows") || option.equals("--callers")
+                || option.equals("--pool") || option.equals("--warmup") || option.equals("--settle-ms");
+    }
+
+    private static int number(String option, String value, int min) throws UsageException {
+        int n;
+        try {
+            n = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " needs a whole number, got '" + value + "'");
+        }
+        if (n < min) {
+            throw new UsageException(option + " must be at least " + min + ", got " + n);
+        }
+        return n;
+    }
+
+    /** Position of the step that fails (crash run) and first runs for real (recovery): half-way plus one. */
+    int crashStep() {
+        return steps / 2 + 1;
+    }
+}
