@@ -327,7 +327,7 @@ public final class Durable implements AutoCloseable {
         /** Largest serialized argument, result or exception. */
         public static final long DEFAULT_MAX_PAYLOAD_BYTES = 16L * 1024 * 1024;
         /** Batches of checkpoints written at once (each on its own connection). */
-        public static final int DEFAULT_CHECKPOINT_WRITERS = 1;
+        public static final int DEFAULT_CHECKPOINT_WRITERS = 2;
         /** Most checkpoints (starts, steps, completions of any workflows) committed in one batch. */
         public static final int DEFAULT_CHECKPOINT_BATCH_SIZE = 512;
         /** Environment variable naming this process's executor ID. */
