@@ -354,7 +354,7 @@ public final class Durable implements AutoCloseable {
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private long maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
-        private int checkpointWriters = DEFAULT_CHECKPOINT_WRITERS;
+        private Integer checkpointWriters;
         private int checkpointBatchSize = DEFAULT_CHECKPOINT_BATCH_SIZE;
         private ClassLoader classLoader;
 
@@ -475,7 +475,8 @@ public final class Durable implements AutoCloseable {
          * Group commit: how many batches of checkpoints may be in flight at once. With one writer, the
          * checkpoints that arrive while a batch commits all go into the next batch.
          *
-         * @param checkpointWriters concurrent batch writers, at least 1 and below poolSize
+         * @param checkpointWriters concurrent batch writers, at least 1 and below poolSize (default
+         *                          {@link #DEFAULT_CHECKPOINT_WRITERS}, lowered to poolSize - 1 for a pool of 2)
          * @return this builder
          */
         public Builder checkpointWriters(int checkpointWriters) {
@@ -517,11 +518,13 @@ public final class Durable implements AutoCloseable {
                         + "connections at once), got " + poolSize);
             }
             requirePositive("maxConcurrentWorkflows", maxConcurrentWorkflows);
-            requirePositive("checkpointWriters", checkpointWriters);
             requirePositive("checkpointBatchSize", checkpointBatchSize);
-            if (dataSource == null && checkpointWriters >= poolSize) {
-                throw new ConfigurationException("checkpointWriters (" + checkpointWriters + ") must be below poolSize ("
-                        + poolSize + ") so that reads still find a connection");
+            if (checkpointWriters != null) {
+                requirePositive("checkpointWriters", checkpointWriters);
+                if (dataSource == null && checkpointWriters >= poolSize) {
+                    throw new ConfigurationException("checkpointWriters (" + checkpointWriters + ") must be below "
+                            + "poolSize (" + poolSize + ") so that reads still find a connection");
+                }
             }
             requirePositive("connectTimeout", connectTimeout);
             requirePositive("databaseRetryTimeout", databaseRetryTimeout);
@@ -563,7 +566,14 @@ public final class Durable implements AutoCloseable {
                         + "jdbc:postgresql://localhost:5432/app; got '" + url.split("\\?")[0] + "'");
             }
             return new StoreConfig(dataSource, url, dbUser, dbPassword, schema, poolSize, connectTimeout,
-                    databaseRetryTimeout, checkpointWriters, checkpointBatchSize);
+                    databaseRetryTimeout, effectiveCheckpointWriters(), checkpointBatchSize);
+        }
+
+        private int effectiveCheckpointWriters() {
+            if (checkpointWriters != null) {
+                return checkpointWriters;
+            }
+            return dataSource == null ? Math.min(DEFAULT_CHECKPOINT_WRITERS, poolSize - 1) : DEFAULT_CHECKPOINT_WRITERS;
         }
 
         private String resolveExecutorId() {

@@ -68,9 +68,9 @@ class BenchSmokeTest {
         String line = Bench.run(server, "recovery", "--workflows", "50", "--warmup", "20");
         assertLine(line, "recovery", "to_first_resume_ms", "to_all_done_ms", "queries", "workflows");
         assertTrue(line.contains(" workflows=50 "), line);
-        // 50 workflows resumed at step 6 cost at least a journal read, 5 inserts and a completion each
+        // each resumed workflow reads its journal once; its checkpoints may share statements (group commit)
         long queries = Long.parseLong(values(line).get(2)[1]);
-        assertTrue(queries >= 50 * 7, line);
+        assertTrue(queries >= 50, line);
     }
 
     @Test

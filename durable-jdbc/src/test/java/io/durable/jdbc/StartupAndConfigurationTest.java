@@ -59,6 +59,11 @@ class StartupAndConfigurationTest {
         assertMessage("executorId", () -> Durable.builder().jdbcUrl(url, "u", null).executorId("x".repeat(200)).build());
         assertMessage("jdbc:", () -> Durable.builder().jdbcUrl("postgresql://localhost/x", "u", null).build());
         assertMessage("not both", () -> Durable.builder().jdbcUrl(url, "u", null).dataSource(db.dataSource()).build());
+        assertMessage("checkpointWriters (2) must be below poolSize (2)", () -> Durable.builder().jdbcUrl(url, "u", null)
+                .poolSize(2).checkpointWriters(2).build());
+        assertMessage("checkpointBatchSize", () -> Durable.builder().jdbcUrl(url, "u", null).checkpointBatchSize(0).build());
+        // left at its default, the writer count fits itself to the smallest pool instead of failing
+        Durable.builder().jdbcUrl(url, "u", null).poolSize(2).build().close();
     }
 
     private static void assertMessage(String fragment, org.junit.jupiter.api.function.Executable build) {
