@@ -27,6 +27,11 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import static io.durable.jdbc.crash.CrashWaits.DEADLINE;
+import static io.durable.jdbc.crash.CrashWaits.POLL_NANOS;
+import static io.durable.jdbc.crash.CrashWaits.awaitCondition;
+import static io.durable.jdbc.crash.CrashWaits.awaitSessionsGone;
+import static io.durable.jdbc.crash.CrashWaits.sessions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -63,9 +68,7 @@ class ConcurrentCrashTest {
      * without it every kill would land just after a commit, never while a batch is being written.
      */
     private static final int MAX_KILL_DELAY_MICROS = 10_000;
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Duration RECOVERY_DEADLINE = Duration.ofSeconds(120);
-    private static final long POLL_NANOS = Duration.ofMillis(5).toNanos();
     private static final long TIGHT_POLL_NANOS = Duration.ofMillis(1).toNanos() / 2;
     private static final int MAX_LISTED_VIOLATIONS = 25;
     private static final String CHAIN = IntStream.rangeClosed(1, CrashChild.STEPS).mapToObj(i -> "s" + i)
@@ -290,55 +293,8 @@ class ConcurrentCrashTest {
         }
     }
 
-    // ---- waiting ------------------------------------------------------------------------------
-
-    @FunctionalInterface
-    private interface Condition {
-        boolean holds() throws SQLException;
-    }
-
-    /** Polls the condition until it holds; fails if the deadline passes or the child exits first. */
-    private static void awaitCondition(ChildJvm child, String awaited, long pollNanos, Condition condition)
-            throws SQLException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (true) {
-            boolean exited = !child.isAlive(); // sampled first: a child that finished may have met the condition
-            if (condition.holds()) {
-                return;
-            }
-            if (exited) {
-                fail("child " + child + " exited while waiting for " + awaited + child.logs());
-            }
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + DEADLINE + " waiting for " + awaited + child.logs());
-            }
-            LockSupport.parkNanos(pollNanos);
-        }
-    }
-
-    /** After SIGKILL, PostgreSQL ends the dead client's sessions; until then an in-flight write may still commit. */
-    private static void awaitSessionsGone(Connection c, String applicationName, ChildJvm child) throws SQLException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (sessions(c, applicationName) > 0) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + DEADLINE + " waiting for the database sessions of killed child " + child
-                        + " to end" + child.logs());
-            }
-            LockSupport.parkNanos(POLL_NANOS);
-        }
-    }
-
     // ---- queries --------------------------------------------------------------------------------
 
-    private static long sessions(Connection c, String applicationName) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
-            ps.setString(1, applicationName);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
 
     /** @return workflow ID to its recorded positions, ascending */
     private static Map<String, List<Integer>> journals(Connection c, String pattern) throws SQLException {

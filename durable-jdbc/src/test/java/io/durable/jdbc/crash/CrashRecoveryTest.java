@@ -20,11 +20,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import static io.durable.jdbc.crash.CrashWaits.DEADLINE;
+import static io.durable.jdbc.crash.CrashWaits.POLL_NANOS;
+import static io.durable.jdbc.crash.CrashWaits.awaitCondition;
+import static io.durable.jdbc.crash.CrashWaits.awaitSessionsGone;
+import static io.durable.jdbc.crash.CrashWaits.sessions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -45,9 +49,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class CrashRecoveryTest {
     private static final int REPEAT = Integer.getInteger("durable.crash.repeat", 1);
     private static final int[] NATURAL_KS = {1, 3, 5, 7, 9};
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Duration RECOVERY_DEADLINE = Duration.ofSeconds(90);
-    private static final long POLL_NANOS = Duration.ofMillis(5).toNanos();
     private static final long TIGHT_POLL_NANOS = Duration.ofMillis(1).toNanos() / 5;
     private static final String STEP_NAME = "crash.effect";
 
@@ -221,49 +223,8 @@ class CrashRecoveryTest {
                 + STEP_NAME + "' AND status = 'SUCCEEDED'", workflowId), "successful journal rows" + logs);
     }
 
-    // ---- waiting ------------------------------------------------------------------------------
-
-    @FunctionalInterface
-    private interface Condition {
-        boolean holds() throws SQLException;
-    }
-
-    /** Polls the condition until it holds; fails if the deadline passes or the child exits first. */
-    private static void awaitCondition(ChildJvm child, String awaited, long pollNanos, Condition condition)
-            throws SQLException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (true) {
-            boolean exited = !child.isAlive(); // sampled first: a child that finished may have met the condition
-            if (condition.holds()) {
-                return;
-            }
-            if (exited) {
-                fail("child " + child + " exited while waiting for " + awaited + child.logs());
-            }
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + DEADLINE + " waiting for " + awaited + child.logs());
-            }
-            LockSupport.parkNanos(pollNanos);
-        }
-    }
-
-    /** After SIGKILL, PostgreSQL ends the dead client's sessions; until then an in-flight write may still commit. */
-    private static void awaitSessionsGone(Connection c, String applicationName, ChildJvm child) throws SQLException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (sessions(c, applicationName) > 0) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + DEADLINE + " waiting for the database sessions of killed child " + child
-                        + " to end" + child.logs());
-            }
-            LockSupport.parkNanos(POLL_NANOS);
-        }
-    }
-
     // ---- queries --------------------------------------------------------------------------------
 
-    private static long sessions(Connection c, String applicationName) throws SQLException {
-        return count(c, "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?", applicationName);
-    }
 
     private static List<Integer> checkpointed(Connection c, String workflowId) throws SQLException {
         List<Integer> positions = new ArrayList<>();
