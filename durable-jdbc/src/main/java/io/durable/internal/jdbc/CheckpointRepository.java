@@ -35,6 +35,8 @@ final class CheckpointRepository {
     private final String completionsCte;
     private final String[] batchSql = new String[8];
     private final String insertStepSql;
+    private final String insertWorkflowSql;
+    private final String completeOneSql;
     private final String findWorkflowSql;
     private final String findStepSql;
 
@@ -67,6 +69,10 @@ final class CheckpointRepository {
                 + " timestamptz 'epoch' + ? * interval '1 microsecond' FROM " + workflows + " w"
                 + " WHERE w.id = ? AND w.owner = ? AND w.epoch = ? AND w.status = 'PENDING' FOR SHARE"
                 + " ON CONFLICT (workflow_id, position) DO NOTHING";
+        this.insertWorkflowSql = "INSERT INTO " + workflows + " (id, name, status, inputs, owner, epoch)"
+                + " VALUES (?, ?, 'PENDING', ?, ?, 1) ON CONFLICT (id) DO NOTHING";
+        this.completeOneSql = "UPDATE " + workflows + " w SET status = ?, output = ?, error = ?, completed_at = now(),"
+                + " updated_at = now() WHERE w.id = ? AND w.owner = ? AND w.epoch = ? AND w.status = 'PENDING'";
         this.findWorkflowSql = "SELECT " + Rows.WORKFLOW_COLUMNS + " FROM " + workflows + " WHERE id = ?";
         this.findStepSql = "SELECT " + Rows.STEP_COLUMNS + " FROM " + schema + ".steps WHERE workflow_id = ? AND position = ?";
     }
@@ -79,8 +85,16 @@ final class CheckpointRepository {
     /** Writes the batch in one statement; the connection must be in autocommit mode. */
     Outcomes write(Connection c, List<Checkpoint.Start> starts, List<Checkpoint.Step> steps,
                    List<Checkpoint.Complete> completions) throws SQLException {
-        if (starts.isEmpty() && completions.isEmpty() && steps.size() == 1) {
+        // Alone, a write skips the array encoding: the common case when few workflows run.
+        int total = starts.size() + steps.size() + completions.size();
+        if (total == 1 && steps.size() == 1) {
             return new Outcomes(Map.of(), recordOne(c, steps.get(0)), Map.of());
+        }
+        if (total == 1 && starts.size() == 1) {
+            return new Outcomes(startOne(c, starts.get(0)), Map.of(), Map.of());
+        }
+        if (total == 1 && completions.size() == 1) {
+            return new Outcomes(Map.of(), Map.of(), completeOne(c, completions.get(0)));
         }
         Set<String> startedIds = new HashSet<>();
         Set<String> recordedSteps = new HashSet<>();
@@ -227,7 +241,36 @@ final class CheckpointRepository {
         ps.setArray(index, c.createArrayOf("text", errors));
     }
 
-    /** A lone step (the common case when few workflows run) skips the array encoding. */
+    private Map<Checkpoint.Start, StartResult> startOne(Connection c, Checkpoint.Start start) throws SQLException {
+        var w = start.workflow;
+        boolean inserted;
+        try (PreparedStatement ps = c.prepareStatement(insertWorkflowSql)) {
+            ps.setString(1, w.id());
+            ps.setString(2, w.name());
+            ps.setString(3, w.inputs());
+            ps.setString(4, w.owner());
+            inserted = ps.executeUpdate() == 1;
+        }
+        return startOutcomes(c, List.of(start), inserted ? new HashSet<>(Set.of(w.id())) : new HashSet<>());
+    }
+
+    private Map<Checkpoint.Complete, Boolean> completeOne(Connection c, Checkpoint.Complete complete)
+            throws SQLException {
+        var done = complete.completion;
+        boolean written;
+        try (PreparedStatement ps = c.prepareStatement(completeOneSql)) {
+            ps.setString(1, done.status().name());
+            ps.setString(2, done.output());
+            ps.setString(3, done.error());
+            ps.setString(4, done.workflowId());
+            ps.setString(5, done.owner());
+            ps.setLong(6, done.epoch());
+            written = ps.executeUpdate() == 1;
+        }
+        return completionOutcomes(List.of(complete), written ? Set.of(done.workflowId()) : Set.of());
+    }
+
+    /** A lone step skips the array encoding. */
     private Map<Checkpoint.Step, StepWrite> recordOne(Connection c, Checkpoint.Step step) throws SQLException {
         StepRow row = step.row;
         boolean recorded;
