@@ -1,6 +1,5 @@
 package io.durable.internal.engine;
 
-import io.durable.DatabaseUnavailableException;
 import io.durable.DurableException;
 import io.durable.ErrorInfo;
 import io.durable.NonDeterministicWorkflowException;
@@ -650,10 +649,6 @@ public final class Engine {
     /** @return the executor ID */
     public String executorId() {
         return config.executorId();
-    }
-
-    boolean isStarted() {
-        return state.get() == State.STARTED;
     }
 
     private void requireStarted() {

@@ -28,7 +28,6 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static io.durable.jdbc.crash.CrashWaits.DEADLINE;
-import static io.durable.jdbc.crash.CrashWaits.POLL_NANOS;
 import static io.durable.jdbc.crash.CrashWaits.awaitCondition;
 import static io.durable.jdbc.crash.CrashWaits.awaitSessionsGone;
 import static io.durable.jdbc.crash.CrashWaits.sessions;

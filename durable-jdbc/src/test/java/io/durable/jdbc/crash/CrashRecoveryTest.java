@@ -31,7 +31,6 @@ import static io.durable.jdbc.crash.CrashWaits.awaitSessionsGone;
 import static io.durable.jdbc.crash.CrashWaits.sessions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Real crashes: a child JVM runs a 10-step workflow whose steps each insert a side-effect row, is
