@@ -24,12 +24,13 @@ final class WorkflowRepository {
         String table = schema + ".workflows";
         this.findSql = "SELECT " + Rows.WORKFLOW_COLUMNS + " FROM " + table + " WHERE id = ?";
         this.claimSql = "UPDATE " + table + " SET epoch = epoch + 1, recovery_attempts = recovery_attempts + 1,"
-                + " updated_at = now() WHERE owner = ? AND status = 'PENDING' AND name = ANY (?) RETURNING "
+                + " updated_at = now() WHERE owner = ? AND status = 'PENDING' AND completed_at IS NULL AND name = ANY (?)"
+                + " RETURNING "
                 + Rows.WORKFLOW_COLUMNS;
         this.claimOneSql = "UPDATE " + table + " SET epoch = epoch + 1, recovery_attempts = recovery_attempts + 1,"
                 + " updated_at = now() WHERE id = ? AND owner = ? AND status = 'PENDING' RETURNING " + Rows.WORKFLOW_COLUMNS;
         this.pendingByNameSql = "SELECT name, count(*) FROM " + table + " WHERE owner = ? AND status = 'PENDING'"
-                + " GROUP BY name ORDER BY name";
+                + " AND completed_at IS NULL GROUP BY name ORDER BY name";
     }
 
     Optional<WorkflowRow> find(String workflowId) {

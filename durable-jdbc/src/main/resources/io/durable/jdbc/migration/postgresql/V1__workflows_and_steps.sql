@@ -26,8 +26,11 @@ CREATE TABLE ${schema}.workflows (
     completed_at       timestamptz
 );
 
--- Recovery looks up an executor's unfinished workflows; the partial index stays small.
-CREATE INDEX workflows_pending_by_owner ON ${schema}.workflows (owner, name) WHERE status = 'PENDING';
+-- Recovery looks up an executor's unfinished workflows; the partial index stays small. Its predicate
+-- is completed_at IS NULL (set together with the final status) rather than status = 'PENDING', so
+-- the fenced checkpoint writes, which test status = 'PENDING' by id, can never be planned on it: on
+-- a table without statistics yet, that plan scanned every pending workflow of the executor per write.
+CREATE INDEX workflows_unfinished_by_owner ON ${schema}.workflows (owner, name) WHERE completed_at IS NULL;
 CREATE INDEX workflows_created_at ON ${schema}.workflows (created_at);
 
 CREATE TABLE ${schema}.steps (
