@@ -186,7 +186,7 @@ public final class Durable implements AutoCloseable {
     public <T, X extends Exception> T step(String name, StepOptions options, StepFunction<T, X> body) throws X {
         requireStepArguments(name, options, body);
         try {
-            return (T) engine.stepCall(name, options, body::run);
+            return (T) engine.step(name, options, body::run);
         } catch (Throwable t) {
             throw Sneaky.<X>rethrow(t);
         }
@@ -216,7 +216,7 @@ public final class Durable implements AutoCloseable {
     public <X extends Exception> void step(String name, StepOptions options, StepProcedure<X> body) throws X {
         requireStepArguments(name, options, body);
         try {
-            engine.stepCall(name, options, () -> {
+            engine.step(name, options, () -> {
                 body.run();
                 return null;
             });

@@ -451,11 +451,7 @@ public final class Engine {
      * @return its result
      * @throws Throwable whatever the body throws
      */
-    public Object stepCall(String name, StepOptions options, StepBody body) throws Throwable {
-        return step(name, options, body);
-    }
-
-    Object step(String name, StepOptions options, StepBody body) throws Throwable {
+    public Object step(String name, StepOptions options, StepBody body) throws Throwable {
         WorkflowContext ctx = WorkflowContext.current();
         if (ctx == null || ctx.inStep() || ctx.engine != this) {
             return body.run();
