@@ -47,7 +47,10 @@ final class CheckpointRepository {
                 + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS v(id, name, inputs, owner)"
                 + " ON CONFLICT (id) DO NOTHING RETURNING id)";
         // FOR SHARE makes each ownership check and its insert one atomic step against a concurrent
-        // claim: the claim waits for this insert, or this insert sees the claim's new epoch.
+        // claim: the claim waits for this insert, or this insert sees the claim's new epoch. The check
+        // is a LATERAL subquery so that it is always a primary-key lookup per row: as a plain join, a
+        // table without statistics yet (a fresh one, before autovacuum's first ANALYZE) got a hash
+        // join over a sequential scan of every workflow ever run.
         this.stepsCte = "p AS (INSERT INTO " + schema + ".steps (" + Rows.STEP_COLUMNS + ")"
                 + " SELECT v.workflow_id, v.position, v.name, v.status, v.output, v.error, v.attempts,"
                 + " timestamptz 'epoch' + v.started_us * interval '1 microsecond',"
@@ -55,14 +58,23 @@ final class CheckpointRepository {
                 + " FROM unnest(?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::bigint[],"
                 + " ?::bigint[], ?::text[], ?::bigint[]) AS v(workflow_id, position, name, status, output, error,"
                 + " attempts, started_us, completed_us, owner, epoch)"
-                + " JOIN " + workflows + " w ON w.id = v.workflow_id AND w.owner = v.owner AND w.epoch = v.epoch"
-                + " AND w.status = 'PENDING' FOR SHARE OF w"
+                + " CROSS JOIN LATERAL (SELECT 1 FROM " + workflows + " w WHERE w.id = v.workflow_id"
+                + " AND w.owner = v.owner AND w.epoch = v.epoch AND w.status = 'PENDING' FOR SHARE) owned"
                 + " ON CONFLICT (workflow_id, position) DO NOTHING RETURNING workflow_id, position)";
-        this.completionsCte = "c AS (UPDATE " + workflows + " w SET status = v.status, output = v.output,"
-                + " error = v.error, completed_at = now(), updated_at = now()"
+        // An UPDATE joined to the arrays has the same hazard, and its target cannot be joined laterally.
+        // So a completion is an upsert whose rows come from the same locking lookup: every row it
+        // proposes exists (and is locked), so ON CONFLICT always takes the update path, found through
+        // the primary key by the executor itself rather than by a plan.
+        this.completionsCte = "c AS (INSERT INTO " + workflows + " AS w (id, name, status, output, error, owner,"
+                + " epoch, completed_at, updated_at)"
+                + " SELECT v.id, owned.name, v.status, v.output, v.error, v.owner, v.epoch, now(), now()"
                 + " FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[])"
                 + " AS v(id, owner, epoch, status, output, error)"
-                + " WHERE w.id = v.id AND w.owner = v.owner AND w.epoch = v.epoch AND w.status = 'PENDING'"
+                + " CROSS JOIN LATERAL (SELECT x.name FROM " + workflows + " x WHERE x.id = v.id"
+                + " AND x.owner = v.owner AND x.epoch = v.epoch AND x.status = 'PENDING' FOR UPDATE) owned"
+                + " ON CONFLICT (id) DO UPDATE SET status = excluded.status, output = excluded.output,"
+                + " error = excluded.error, completed_at = excluded.completed_at, updated_at = excluded.updated_at"
+                + " WHERE w.owner = excluded.owner AND w.epoch = excluded.epoch AND w.status = 'PENDING'"
                 + " RETURNING w.id)";
         this.insertStepSql = "INSERT INTO " + schema + ".steps (" + Rows.STEP_COLUMNS + ")"
                 + " SELECT ?, ?, ?, ?, ?, ?, ?, timestamptz 'epoch' + ? * interval '1 microsecond',"
