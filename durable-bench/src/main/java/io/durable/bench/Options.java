@@ -22,7 +22,7 @@ final class Options {
             "                  floor: single-connection INSERTs, default 5000)",
             "  --callers N     concurrent callers for conc (default 64)",
             "  --pool N        durable's connection pool size (default " + Durable.Builder.DEFAULT_POOL_SIZE + ")",
-            "  --warmup N      warm-up workflows (default 10% of --workflows, at least 50)",
+            "  --warmup N      warm-up workflows (default: conc 50% of --workflows, others 10%; at least 50)",
             "  --settle-ms N   conc: pause before sampling pg_stat_database (default 11000, above PostgreSQL's",
             "                  10 s idle flush interval of backend statistics)",
             "  --analyze       ANALYZE durable's tables after the warm-up (recovery: after the crash), so the",
@@ -133,7 +133,9 @@ final class Options {
         if (workload == Workload.RECOVERY && steps < 2) {
             throw new UsageException("--steps must be at least 2 for recovery (the crash comes half-way)");
         }
-        int w = warmup != null ? warmup : Math.max(50, n / 10);
+        // conc's hot methods inline deeply and take C2 over half a second each to compile on two
+        // cores; with a short warm-up those compilations land inside the measured window.
+        int w = warmup != null ? warmup : Math.max(50, workload == Workload.CONC ? n / 2 : n / 10);
         return new Options(workload, steps, n, callers, pool, w, settleMillis, analyze);
     }
 
