@@ -255,6 +255,120 @@ public final class Durable implements AutoCloseable {
         return engine.idempotencyKey();
     }
 
+    // ---- messages, events and durable timers ----------------------------------------------
+
+    /**
+     * Sends a message to a workflow, to be consumed by its {@link #recv} on {@code topic}. Inside a
+     * workflow the send is checkpointed: a replay does not send it again. Outside one, use
+     * {@link #send(String, String, Object, String)} with an idempotency key when the caller itself
+     * may retry (a webhook delivered twice).
+     *
+     * <p>The destination need not exist yet: the message is stored and a workflow started later
+     * under that ID receives it. Messages are never dropped; {@link #workflow(String)} tells
+     * whether an ID names an execution.
+     *
+     * <pre>{@code
+     * durable.send("order-42", "payment", new PaymentResult("paid", "ch_1"));
+     * }</pre>
+     *
+     * @param workflowId the receiving workflow's ID
+     * @param topic      the topic it receives on
+     * @param message    any value durable can record (not null)
+     */
+    public void send(String workflowId, String topic, Object message) {
+        engine.send(workflowId, topic, message, null);
+    }
+
+    /**
+     * Sends a message at most once per {@code idempotencyKey} and destination: a second send with
+     * the same key is dropped silently (the first one stands).
+     *
+     * <pre>{@code
+     * durable.send("order-42", "payment", result, webhook.eventId());
+     * }</pre>
+     *
+     * @param workflowId     the receiving workflow's ID
+     * @param topic          the topic it receives on
+     * @param message        any value durable can record (not null)
+     * @param idempotencyKey unique per message for this destination, e.g. the webhook's event ID
+     */
+    public void send(String workflowId, String topic, Object message, String idempotencyKey) {
+        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+        engine.send(workflowId, topic, message, idempotencyKey);
+    }
+
+    /**
+     * Inside a workflow: consumes the oldest message sent to this workflow on {@code topic}, waiting
+     * up to {@code timeout} for one. The message is consumed exactly once, in the same transaction
+     * that records it in the journal; a replay returns the same message. The deadline is fixed the
+     * first time this call runs: a restart does not extend it. A long wait releases the thread
+     * (see {@link Builder#hotWaitWindow(Duration)}).
+     *
+     * <pre>{@code
+     * Optional<Approval> answer = durable.recv("approval", Duration.ofDays(7), Approval.class);
+     * if (answer.isEmpty()) { ... timed out ... }
+     * }</pre>
+     *
+     * @param topic   the topic
+     * @param timeout how long to wait; zero only takes a message that is already there
+     * @param type    the message's class (a recorded value of another type is converted if it can be)
+     * @return the message, or empty on timeout
+     * @throws NotInWorkflowException outside a workflow, or inside a step
+     */
+    public <T> Optional<T> recv(String topic, Duration timeout, Class<T> type) {
+        return engine.recv(topic, timeout, type);
+    }
+
+    /**
+     * Inside a workflow: publishes {@code value} under {@code key}, checkpointed. Anyone can read
+     * the latest value with {@link #getEvent}; earlier values are kept in the database as history.
+     *
+     * <pre>{@code
+     * durable.setEvent("status", "waiting-for-approval");
+     * }</pre>
+     *
+     * @param key   the event key
+     * @param value any value durable can record (not null)
+     * @throws NotInWorkflowException outside a workflow, or inside a step
+     */
+    public void setEvent(String key, Object value) {
+        engine.setEvent(key, value);
+    }
+
+    /**
+     * The latest value a workflow published under {@code key}, waiting up to {@code timeout} until
+     * it is set. Callable from anywhere; inside a workflow the value read is checkpointed (replay
+     * sees the same one) and a long wait releases the thread like {@link #recv}.
+     *
+     * <pre>{@code
+     * Optional<String> status = durable.getEvent("agent-7", "status", Duration.ofSeconds(5), String.class);
+     * }</pre>
+     *
+     * @param workflowId the publishing workflow
+     * @param key        the event key
+     * @param timeout    how long to wait for a first value
+     * @param type       the value's class
+     * @return the latest value, or empty if none was set in time
+     */
+    public <T> Optional<T> getEvent(String workflowId, String key, Duration timeout, Class<T> type) {
+        return engine.getEvent(workflowId, key, timeout, type);
+    }
+
+    /**
+     * Inside a workflow: a durable timer. The wake-up time is recorded when the sleep first runs, so
+     * a restart neither extends nor repeats it; a long sleep releases the thread.
+     *
+     * <pre>{@code
+     * durable.sleep(Duration.ofDays(3)); // then send the reminder
+     * }</pre>
+     *
+     * @param duration how long to sleep
+     * @throws NotInWorkflowException outside a workflow, or inside a step
+     */
+    public void sleep(Duration duration) {
+        engine.sleep(duration);
+    }
+
     /**
      * @return the ID of the workflow running on this thread, or empty outside a workflow
      */
@@ -330,6 +444,10 @@ public final class Durable implements AutoCloseable {
         public static final int DEFAULT_CHECKPOINT_WRITERS = 2;
         /** Most checkpoints (starts, steps, completions of any workflows) committed in one batch. */
         public static final int DEFAULT_CHECKPOINT_BATCH_SIZE = 512;
+        /** Default for {@link #hotWaitWindow(Duration)}. */
+        public static final Duration DEFAULT_HOT_WAIT_WINDOW = Duration.ofSeconds(1);
+        /** Default for {@link #pollInterval(Duration)}. */
+        public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
         /** Environment variable naming this process's executor ID. */
         public static final String EXECUTOR_ID_ENV = "DURABLE_EXECUTOR_ID";
         /** Environment variable with a JDBC URL, used when neither a DataSource nor a URL is set. */
@@ -356,6 +474,8 @@ public final class Durable implements AutoCloseable {
         private long maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
         private Integer checkpointWriters;
         private int checkpointBatchSize = DEFAULT_CHECKPOINT_BATCH_SIZE;
+        private Duration hotWaitWindow = DEFAULT_HOT_WAIT_WINDOW;
+        private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private ClassLoader classLoader;
 
         private Builder() {
@@ -454,6 +574,32 @@ public final class Durable implements AutoCloseable {
         }
 
         /**
+         * How long a waiting workflow ({@code recv}, {@code sleep}, {@code getEvent}) keeps its thread,
+         * woken in memory, before it parks: it then holds no thread and is resumed by replay when the
+         * wait is over. Waits park at once while other workflows queue for a thread. Zero parks
+         * every wait at once.
+         *
+         * @param hotWaitWindow the window (default {@link #DEFAULT_HOT_WAIT_WINDOW})
+         * @return this builder
+         */
+        public Builder hotWaitWindow(Duration hotWaitWindow) {
+            this.hotWaitWindow = hotWaitWindow;
+            return this;
+        }
+
+        /**
+         * How often the database is asked which parked waits are over, the fallback when a wake-up
+         * notification is lost, and the precision of parked timeouts and sleeps.
+         *
+         * @param pollInterval the interval (default {@link #DEFAULT_POLL_INTERVAL}, at least 10 ms)
+         * @return this builder
+         */
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+            return this;
+        }
+
+        /**
          * @param shutdownTimeout how long close() lets running steps finish
          * @return this builder
          */
@@ -530,6 +676,12 @@ public final class Durable implements AutoCloseable {
             requirePositive("databaseRetryTimeout", databaseRetryTimeout);
             requirePositive("heartbeatInterval", heartbeatInterval);
             requirePositive("shutdownTimeout", shutdownTimeout);
+            if (hotWaitWindow == null || hotWaitWindow.isNegative()) {
+                throw new ConfigurationException("hotWaitWindow must be zero or positive, got " + hotWaitWindow);
+            }
+            if (pollInterval == null || pollInterval.compareTo(Duration.ofMillis(10)) < 0) {
+                throw new ConfigurationException("pollInterval must be at least 10 ms, got " + pollInterval);
+            }
             if (maxPayloadBytes < 1024) {
                 throw new ConfigurationException("maxPayloadBytes must be at least 1024, got " + maxPayloadBytes);
             }
@@ -537,7 +689,7 @@ public final class Durable implements AutoCloseable {
                     : Optional.ofNullable(Thread.currentThread().getContextClassLoader())
                             .orElse(Durable.class.getClassLoader());
             EngineConfig engineConfig = new EngineConfig(resolveExecutorId(), maxConcurrentWorkflows,
-                    heartbeatInterval, shutdownTimeout, maxPayloadBytes, loader);
+                    heartbeatInterval, shutdownTimeout, maxPayloadBytes, loader, hotWaitWindow, pollInterval);
             return new Durable(new Engine(engineConfig, createStore(storeConfig)));
         }
 

@@ -49,7 +49,7 @@ class MigrationTest {
         assertEquals("c", runOnce(db, "acme_jobs", "mig-2", "c"));
         assertEquals(1, db.queryLong("SELECT count(*) FROM acme_jobs.workflows"));
         assertEquals(1, db.queryLong("SELECT count(*) FROM acme_jobs.steps"));
-        assertEquals(4, db.queryLong("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'acme_jobs'"));
+        assertEquals(6, db.queryLong("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'acme_jobs'"));
     }
 
     @Test

@@ -72,6 +72,8 @@ public final class Engine {
     private final ErrorCodec errors;
     private final Registry registry;
     private final StepRunner steps;
+    private final Waiters waiters;
+    private final Messaging messaging;
     private final Shutdown shutdown = new Shutdown();
     private final Map<String, WorkflowRun> runs = new ConcurrentHashMap<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -91,6 +93,9 @@ public final class Engine {
         this.errors = new ErrorCodec(codec.mapper(), config.classLoader(), config.maxPayloadBytes());
         this.registry = new Registry(this);
         this.steps = new StepRunner(store, codec, errors, config.executorId(), shutdown);
+        this.waiters = new Waiters(this, store, shutdown, config.pollInterval());
+        this.messaging = new Messaging(this, store, codec, steps, waiters, config.executorId(), config.hotWaitWindow(),
+                config.pollInterval());
         this.workers = new ThreadPoolExecutor(config.maxConcurrentWorkflows(), config.maxConcurrentWorkflows(),
                 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new NamedThreadFactory("durable-workflow", false, config.classLoader()));
@@ -113,6 +118,7 @@ public final class Engine {
             long every = config.heartbeatInterval().toMillis();
             heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
             recover(registry.workflowNames());
+            waiters.start(config.classLoader());
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -126,6 +132,7 @@ public final class Engine {
             return;
         }
         shutdown.begin();
+        waiters.close();
         workers.shutdown();
         if (heartbeat != null) {
             heartbeat.shutdownNow();
@@ -226,9 +233,31 @@ public final class Engine {
         }
         WorkflowRun run = new WorkflowRun(row.id(), workflow, arguments);
         run.epoch = row.epoch();
+        run.waitPosition = row.waitPosition();
+        run.wakeAt = row.wakeAt();
         if (runs.putIfAbsent(row.id(), run) == null) {
             submit(run);
         }
+    }
+
+    /** Resumes a workflow whose wait is over (claimed by the waker). */
+    void resumeWaiting(WorkflowRow row) {
+        if (state.get() == State.STARTED) {
+            resume(row);
+        }
+    }
+
+    boolean runsHere(String workflowId) {
+        return runs.containsKey(workflowId);
+    }
+
+    /** Whether workflows are queued for a thread: then waiting workflows park at once. */
+    boolean hasQueuedWork() {
+        return !workers.getQueue().isEmpty();
+    }
+
+    RuntimeException closingFailure(String workflowId) {
+        return shutdown.interruption(workflowId);
     }
 
     // ---- starting -------------------------------------------------------------------------
@@ -322,6 +351,8 @@ public final class Engine {
         }
         WorkflowRun resumed = new WorkflowRun(existing.id(), run.workflow, codec.decodeArguments(claimed.get().inputs()));
         resumed.epoch = claimed.get().epoch();
+        resumed.waitPosition = claimed.get().waitPosition();
+        resumed.wakeAt = claimed.get().wakeAt();
         runs.replace(existing.id(), run, resumed);
         submit(resumed);
         return resumed;
@@ -330,6 +361,9 @@ public final class Engine {
     private void submit(WorkflowRun run) {
         try {
             workers.execute(() -> execute(run));
+            if (!workers.getQueue().isEmpty()) {
+                waiters.evictOne();
+            }
         } catch (java.util.concurrent.RejectedExecutionException e) {
             run.outcome.completeExceptionally(shutdown.interruption(run.workflowId));
             runs.remove(run.workflowId, run);
@@ -349,7 +383,7 @@ public final class Engine {
                 throw new UnwindSignal("closing", shutdown.interruption(run.workflowId));
             }
             List<StepRow> journal = run.journal != null ? run.journal : store.loadJournal(run.workflowId);
-            ctx = new WorkflowContext(this, run.workflowId, run.epoch, journal);
+            ctx = new WorkflowContext(this, run.workflowId, run.epoch, journal, run.waitPosition, run.wakeAt);
             ctx.attach();
             Object value;
             Throwable failure = null;
@@ -365,7 +399,12 @@ public final class Engine {
             }
             finish(run, ctx, value, failure);
         } catch (UnwindSignal signal) {
-            run.outcome.completeExceptionally(signal.callerFailure());
+            if (signal.isParked()) {
+                log.debug("workflow '{}' parked", run.workflowId);
+                run.outcome.complete(NOT_RUN_HERE);
+            } else {
+                run.outcome.completeExceptionally(signal.callerFailure());
+            }
         } catch (DurableException e) {
             // The store failed loading the journal or recording the outcome: not the workflow's outcome.
             log.warn("workflow '{}' stopped without an outcome; it stays PENDING and is recovered: {}",
@@ -490,6 +529,35 @@ public final class Engine {
             throw new NotInWorkflowException("idempotencyKey()", "inside a step of a running workflow");
         }
         return ctx.workflowId + ":" + ctx.stepPosition;
+    }
+
+    // ---- messages, events and timers --------------------------------------------------------
+
+    /** See {@code Durable.send}. */
+    public void send(String workflowId, String topic, Object message, String idempotencyKey) {
+        requireStarted();
+        messaging.send(workflowId, topic, message, idempotencyKey);
+    }
+
+    /** See {@code Durable.recv}. */
+    public <T> Optional<T> recv(String topic, Duration timeout, Class<T> type) {
+        return messaging.recv(topic, timeout, type);
+    }
+
+    /** See {@code Durable.sleep}. */
+    public void sleep(Duration duration) {
+        messaging.sleep(duration);
+    }
+
+    /** See {@code Durable.setEvent}. */
+    public void setEvent(String key, Object value) {
+        messaging.setEvent(key, value);
+    }
+
+    /** See {@code Durable.getEvent}. */
+    public <T> Optional<T> getEvent(String workflowId, String key, Duration timeout, Class<T> type) {
+        requireStarted();
+        return messaging.getEvent(workflowId, key, timeout, type);
     }
 
     /**

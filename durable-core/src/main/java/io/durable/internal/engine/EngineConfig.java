@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param shutdownTimeout        how long close() waits for running steps
  * @param maxPayloadBytes        largest serialized value
  * @param classLoader            where recorded classes are found
+ * @param hotWaitWindow          how long a waiting workflow keeps its thread before it parks
+ * @param pollInterval           how often the database is asked which waits are over
  */
 public record EngineConfig(
         String executorId,
@@ -18,5 +20,7 @@ public record EngineConfig(
         Duration heartbeatInterval,
         Duration shutdownTimeout,
         long maxPayloadBytes,
-        ClassLoader classLoader) {
+        ClassLoader classLoader,
+        Duration hotWaitWindow,
+        Duration pollInterval) {
 }

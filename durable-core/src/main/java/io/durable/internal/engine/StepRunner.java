@@ -39,13 +39,7 @@ final class StepRunner {
     }
 
     Object run(WorkflowContext ctx, String name, StepOptions options, StepBody body) {
-        if (ctx.unwound != null) {
-            throw ctx.unwound;
-        }
-        if (ctx.divergence != null) {
-            throw ctx.divergence;
-        }
-        int position = ++ctx.position;
+        int position = nextPosition(ctx);
         StepRow recorded = ctx.recorded(position);
         if (recorded != null) {
             return replay(ctx, recorded, name);
@@ -56,13 +50,29 @@ final class StepRunner {
         return execute(ctx, position, name, options, body);
     }
 
-    private Object replay(WorkflowContext ctx, StepRow recorded, String name) {
+    /** Claims the next journal position, unless the workflow already stopped or diverged. */
+    int nextPosition(WorkflowContext ctx) {
+        if (ctx.unwound != null) {
+            throw ctx.unwound;
+        }
+        if (ctx.divergence != null) {
+            throw ctx.divergence;
+        }
+        return ++ctx.position;
+    }
+
+    /** Fails the workflow when the recorded step at this position has another name. */
+    void checkReplay(WorkflowContext ctx, StepRow recorded, String name) {
         if (!recorded.name().equals(name)) {
             ctx.divergence = new NonDeterministicWorkflowException(ctx.workflowId, recorded.position(),
                     recorded.name(), name);
             throw ctx.divergence;
         }
         log.trace("replayed step {} '{}'", recorded.position(), name);
+    }
+
+    private Object replay(WorkflowContext ctx, StepRow recorded, String name) {
+        checkReplay(ctx, recorded, name);
         return outcomeOf(recorded);
     }
 
@@ -117,23 +127,32 @@ final class StepRunner {
             case CONFLICT:
                 return replay(ctx, write.existing(), name);
             default:
-                log.warn("workflow '{}' is no longer owned by executor '{}' at epoch {} (its checkpoint at step {} was "
-                        + "refused); abandoning it here", ctx.workflowId, executorId, ctx.epoch, position);
-                throw unwind(ctx, shutdown.fenced(ctx.workflowId, position));
+                throw fenced(ctx, position);
         }
+    }
+
+    /** Abandons a workflow this executor no longer owns. */
+    UnwindSignal fenced(WorkflowContext ctx, int position) {
+        log.warn("workflow '{}' is no longer owned by executor '{}' at epoch {} (its checkpoint at step {} was "
+                + "refused); abandoning it here", ctx.workflowId, executorId, ctx.epoch, position);
+        return unwind(ctx, shutdown.fenced(ctx.workflowId, position));
     }
 
     private StepWrite record(WorkflowContext ctx, StepRow row) {
         try {
             return store.recordStep(row, executorId, ctx.epoch);
         } catch (DurableException e) {
-            // Storage trouble is not the workflow's outcome: stop here, keep it PENDING for recovery.
-            String message = "could not record step " + row.position() + " '" + row.name() + "' of workflow '"
-                    + ctx.workflowId + "': " + e.getMessage() + "; the workflow stays PENDING and is recovered";
-            throw unwind(ctx, e instanceof DatabaseUnavailableException
-                    ? new DatabaseUnavailableException(message, e, ctx.workflowId, row.position())
-                    : new DurableException(message, e, ctx.workflowId, row.position()));
+            throw storeFailure(ctx, row.position(), row.name(), e);
         }
+    }
+
+    /** Storage trouble is not the workflow's outcome: stop here, keep it PENDING for recovery. */
+    UnwindSignal storeFailure(WorkflowContext ctx, int position, String name, DurableException e) {
+        String message = "could not record step " + position + " '" + name + "' of workflow '"
+                + ctx.workflowId + "': " + e.getMessage() + "; the workflow stays PENDING and is recovered";
+        return unwind(ctx, e instanceof DatabaseUnavailableException
+                ? new DatabaseUnavailableException(message, e, ctx.workflowId, position)
+                : new DurableException(message, e, ctx.workflowId, position));
     }
 
     private Object outcomeOf(StepRow recorded) {
@@ -143,8 +162,14 @@ final class StepRunner {
         return codec.decode(recorded.output());
     }
 
-    private static UnwindSignal unwind(WorkflowContext ctx, RuntimeException callerFailure) {
+    static UnwindSignal unwind(WorkflowContext ctx, RuntimeException callerFailure) {
         ctx.unwound = new UnwindSignal(callerFailure.getMessage(), callerFailure);
+        return ctx.unwound;
+    }
+
+    /** Releases the workflow's thread while it waits; it is resumed by replay when the wait is over. */
+    static UnwindSignal park(WorkflowContext ctx) {
+        ctx.unwound = UnwindSignal.parked(ctx.workflowId);
         return ctx.unwound;
     }
 }

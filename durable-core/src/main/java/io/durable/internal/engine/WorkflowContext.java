@@ -3,6 +3,7 @@ package io.durable.internal.engine;
 import io.durable.DurableException;
 import io.durable.internal.store.StepRow;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +24,17 @@ final class WorkflowContext {
     /** Set when replay diverged from the journal; the workflow fails with it even if user code catches it. */
     DurableException divergence;
 
-    WorkflowContext(Engine engine, String workflowId, long epoch, List<StepRow> journal) {
+    /** Position and deadline of the wait recorded by an earlier run, if any. */
+    private final Integer waitPosition;
+    private final Instant wakeAt;
+
+    WorkflowContext(Engine engine, String workflowId, long epoch, List<StepRow> journal, Integer waitPosition,
+                    Instant wakeAt) {
         this.engine = engine;
         this.workflowId = workflowId;
         this.epoch = epoch;
+        this.waitPosition = waitPosition;
+        this.wakeAt = wakeAt;
         int last = 0;
         for (StepRow row : journal) {
             this.journal.put(row.position(), row);
@@ -49,6 +57,14 @@ final class WorkflowContext {
             }
         }
         return null;
+    }
+
+    /**
+     * The deadline of the wait at {@code position}: the one an earlier run recorded there, so a
+     * restart never extends it, else {@code fresh}.
+     */
+    Instant deadlineAt(int position, Instant fresh) {
+        return waitPosition != null && waitPosition == position && wakeAt != null ? wakeAt : fresh;
     }
 
     static WorkflowContext current() {

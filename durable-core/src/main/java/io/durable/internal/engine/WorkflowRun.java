@@ -2,6 +2,7 @@ package io.durable.internal.engine;
 
 import io.durable.internal.store.StepRow;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -17,6 +18,9 @@ final class WorkflowRun {
     long epoch;
     /** The journal to replay; null means it must be loaded before running. */
     List<StepRow> journal;
+    /** Position and deadline of the last wait recorded for this workflow, if any. */
+    Integer waitPosition;
+    Instant wakeAt;
 
     WorkflowRun(String workflowId, RegisteredWorkflow workflow, Object[] arguments) {
         this.workflowId = workflowId;

@@ -105,6 +105,75 @@ public interface Store extends AutoCloseable {
      */
     Optional<WorkflowRow> findWorkflow(String workflowId);
 
+    // ---- waits, messages and events ------------------------------------------------------
+
+    /**
+     * Records that the workflow waits, only while {@code owner} holds it at {@code epoch}.
+     *
+     * @return false when fenced
+     */
+    boolean recordWait(Wait wait, String owner, long epoch);
+
+    /**
+     * Records a step that ends a wait (a timeout, a sleep, an event read) and clears the wait, in
+     * one fenced write.
+     */
+    StepWrite recordWaitEnd(StepRow step, String owner, long epoch);
+
+    /**
+     * Consumes the oldest unconsumed message for (the step's workflow, topic), records it as the
+     * step's output and clears the wait, atomically and fenced.
+     *
+     * @param step  the step to record; its output is replaced by the message
+     * @param topic the topic
+     */
+    Receipt receive(StepRow step, String topic, String owner, long epoch);
+
+    /**
+     * Stores a message from outside any workflow.
+     *
+     * @return false when a message with the same idempotency key was already stored for that destination
+     */
+    boolean send(Message message);
+
+    /** Records a step that sends a message, and stores the message, in one fenced write. */
+    StepWrite sendFromStep(StepRow step, String owner, long epoch, Message message);
+
+    /** Records a step that publishes an event value, and stores the value, in one fenced write. */
+    StepWrite setEvent(StepRow step, String owner, long epoch, String key, String value);
+
+    /**
+     * @return the current value of a workflow's event, if it was ever set
+     */
+    Optional<String> latestEvent(String workflowId, String key);
+
+    /**
+     * @return IDs of the executor's waiting workflows whose wait is over: a message or event they
+     *         wait for is there, or their deadline has passed (at most {@code limit})
+     */
+    List<String> dueWaits(String owner, int limit);
+
+    /**
+     * Claims waiting workflows of the executor among {@code ids}, with one of {@code names}, whose
+     * wait is over: clears their wait and raises their epoch.
+     *
+     * @return the claimed rows
+     */
+    List<WorkflowRow> claimDueWaits(String owner, Collection<String> names, Collection<String> ids);
+
+    /**
+     * Publishes a wake-up to other processes, off the caller's path (may be dropped; waiters poll).
+     *
+     * @param payload what changed
+     */
+    void publish(String payload);
+
+    /**
+     * Delivers wake-ups published by any process to {@code listener} on a thread of the store, until
+     * the returned handle is closed. A store without notifications returns a handle that does nothing.
+     */
+    AutoCloseable subscribe(java.util.function.Consumer<String> listener);
+
     /** Releases connections the store created. */
     @Override
     void close();

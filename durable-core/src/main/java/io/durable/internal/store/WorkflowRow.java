@@ -4,7 +4,11 @@ import io.durable.WorkflowStatus;
 
 import java.time.Instant;
 
-/** One row of the workflows table, payloads still encoded. */
+/**
+ * One row of the workflows table, payloads still encoded. {@code waitKind} is set while the
+ * workflow waits; {@code waitPosition} and {@code wakeAt} remember the last wait's position and
+ * deadline (null when it never waited, or waited without a deadline).
+ */
 public record WorkflowRow(
         String id,
         String name,
@@ -17,5 +21,9 @@ public record WorkflowRow(
         int recoveryAttempts,
         Instant createdAt,
         Instant updatedAt,
-        Instant completedAt) {
+        Instant completedAt,
+        String waitKind,
+        String waitTopic,
+        Integer waitPosition,
+        Instant wakeAt) {
 }

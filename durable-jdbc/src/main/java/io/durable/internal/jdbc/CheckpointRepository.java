@@ -73,7 +73,8 @@ final class CheckpointRepository {
                 + " CROSS JOIN LATERAL (SELECT x.name FROM " + workflows + " x WHERE x.id = v.id"
                 + " AND x.owner = v.owner AND x.epoch = v.epoch AND x.status = 'PENDING' FOR UPDATE) owned"
                 + " ON CONFLICT (id) DO UPDATE SET status = excluded.status, output = excluded.output,"
-                + " error = excluded.error, completed_at = excluded.completed_at, updated_at = excluded.updated_at"
+                + " error = excluded.error, completed_at = excluded.completed_at, updated_at = excluded.updated_at,"
+                + " wait_kind = NULL"
                 + " WHERE w.owner = excluded.owner AND w.epoch = excluded.epoch AND w.status = 'PENDING'"
                 + " RETURNING w.id)";
         this.insertStepSql = "INSERT INTO " + schema + ".steps (" + Rows.STEP_COLUMNS + ")"
@@ -84,7 +85,7 @@ final class CheckpointRepository {
         this.insertWorkflowSql = "INSERT INTO " + workflows + " (id, name, status, inputs, owner, epoch)"
                 + " VALUES (?, ?, 'PENDING', ?, ?, 1) ON CONFLICT (id) DO NOTHING";
         this.completeOneSql = "UPDATE " + workflows + " w SET status = ?, output = ?, error = ?, completed_at = now(),"
-                + " updated_at = now() WHERE w.id = ? AND w.owner = ? AND w.epoch = ? AND w.status = 'PENDING'";
+                + " updated_at = now(), wait_kind = NULL WHERE w.id = ? AND w.owner = ? AND w.epoch = ? AND w.status = 'PENDING'";
         this.findWorkflowSql = "SELECT " + Rows.WORKFLOW_COLUMNS + " FROM " + workflows + " WHERE id = ?";
         this.findStepSql = "SELECT " + Rows.STEP_COLUMNS + " FROM " + schema + ".steps WHERE workflow_id = ? AND position = ?";
     }
@@ -312,7 +313,7 @@ final class CheckpointRepository {
             var w = start.workflow;
             if (inserted.remove(w.id())) {
                 results.put(start, new StartResult(true, new WorkflowRow(w.id(), w.name(), WorkflowStatus.PENDING,
-                        w.inputs(), null, null, w.owner(), 1, 0, now, now, null)));
+                        w.inputs(), null, null, w.owner(), 1, 0, now, now, null, null, null, null, null)));
             } else {
                 WorkflowRow existing = findWorkflow(c, w.id());
                 if (existing == null) {

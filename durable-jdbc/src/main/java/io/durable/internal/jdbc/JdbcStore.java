@@ -12,6 +12,9 @@ import io.durable.internal.store.StepRow;
 import io.durable.internal.store.StepWrite;
 import io.durable.internal.store.Store;
 import io.durable.internal.store.StoreConfig;
+import io.durable.internal.store.Message;
+import io.durable.internal.store.Receipt;
+import io.durable.internal.store.Wait;
 import io.durable.internal.store.WorkflowRow;
 
 import javax.sql.DataSource;
@@ -20,6 +23,7 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** The relational store: a pool (its own or the application's), migrations and the repositories. */
 final class JdbcStore implements Store {
@@ -30,6 +34,8 @@ final class JdbcStore implements Store {
     private final StepRepository steps;
     private final ExecutorRepository executors;
     private final GroupCommit groupCommit;
+    private final WaitRepository waits;
+    private final Notifications notifications;
 
     JdbcStore(StoreConfig config) {
         this.config = config;
@@ -50,6 +56,8 @@ final class JdbcStore implements Store {
         this.executors = new ExecutorRepository(db, config.schema());
         this.groupCommit = new GroupCommit(db, new CheckpointRepository(config.schema()), config.checkpointWriters(),
                 config.checkpointBatchSize());
+        this.waits = new WaitRepository(db, config.schema());
+        this.notifications = new Notifications(dataSource, config.schema());
     }
 
     private static HikariDataSource createPool(StoreConfig config) {
@@ -140,7 +148,63 @@ final class JdbcStore implements Store {
     }
 
     @Override
+    public boolean recordWait(Wait wait, String owner, long epoch) {
+        return waits.recordWait(wait, owner, epoch);
+    }
+
+    @Override
+    public StepWrite recordWaitEnd(StepRow step, String owner, long epoch) {
+        return waits.recordWaitEnd(step, owner, epoch);
+    }
+
+    @Override
+    public Receipt receive(StepRow step, String topic, String owner, long epoch) {
+        return waits.receive(step, topic, owner, epoch);
+    }
+
+    @Override
+    public boolean send(Message message) {
+        return waits.send(message);
+    }
+
+    @Override
+    public StepWrite sendFromStep(StepRow step, String owner, long epoch, Message message) {
+        return waits.sendFromStep(step, owner, epoch, message);
+    }
+
+    @Override
+    public StepWrite setEvent(StepRow step, String owner, long epoch, String key, String value) {
+        return waits.setEvent(step, owner, epoch, key, value);
+    }
+
+    @Override
+    public Optional<String> latestEvent(String workflowId, String key) {
+        return waits.latestEvent(workflowId, key);
+    }
+
+    @Override
+    public List<String> dueWaits(String owner, int limit) {
+        return waits.dueWaits(owner, limit);
+    }
+
+    @Override
+    public List<WorkflowRow> claimDueWaits(String owner, Collection<String> names, Collection<String> ids) {
+        return waits.claimDueWaits(owner, names, ids);
+    }
+
+    @Override
+    public void publish(String payload) {
+        notifications.publish(payload);
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<String> listener) {
+        return notifications.subscribe(listener);
+    }
+
+    @Override
     public void close() {
+        notifications.close();
         if (ownPool != null) {
             ownPool.close();
         }

@@ -24,7 +24,8 @@ final class WorkflowRepository {
         String table = schema + ".workflows";
         this.findSql = "SELECT " + Rows.WORKFLOW_COLUMNS + " FROM " + table + " WHERE id = ?";
         this.claimSql = "UPDATE " + table + " SET epoch = epoch + 1, recovery_attempts = recovery_attempts + 1,"
-                + " updated_at = now() WHERE owner = ? AND status = 'PENDING' AND completed_at IS NULL AND name = ANY (?)"
+                + " updated_at = now() WHERE owner = ? AND status = 'PENDING' AND completed_at IS NULL AND wait_kind IS NULL"
+                + " AND name = ANY (?)"
                 + " RETURNING "
                 + Rows.WORKFLOW_COLUMNS;
         this.claimOneSql = "UPDATE " + table + " SET epoch = epoch + 1, recovery_attempts = recovery_attempts + 1,"

@@ -1,0 +1,293 @@
+package io.durable.internal.engine;
+
+import io.durable.internal.store.Store;
+import io.durable.internal.store.WorkflowRow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Wake-ups. Threads that wait in memory (a workflow inside its hot window, a caller of
+ * {@code getEvent}) register here and are signalled directly by a send or event in this process,
+ * or by a notification from another one. Workflows that parked (no thread) are resumed by the
+ * waker thread, which claims them when a wake-up names them and, every poll interval, asks the
+ * database which waits are over (a message arrived, an event was set, a deadline passed), so a
+ * lost notification only delays a wake-up.
+ */
+final class Waiters {
+    private static final Logger log = LoggerFactory.getLogger(Waiters.class);
+    private static final int CLAIM_BATCH = 1000;
+    private static final String MESSAGE = "m";
+    private static final String EVENT = "e";
+
+    /** Why {@link #await} returned. */
+    enum Wake { SIGNALLED, DEADLINE, HOT_WINDOW_OVER, EVICTED, CLOSING }
+
+    /** One thread waiting in memory. */
+    static final class HotWait {
+        private final Thread thread = Thread.currentThread();
+        private volatile boolean signalled;
+        private volatile boolean evicted;
+        private final boolean workflow;
+
+        private HotWait(boolean workflow) {
+            this.workflow = workflow;
+        }
+
+        void clear() {
+            signalled = false;
+        }
+
+        boolean isSignalled() {
+            return signalled;
+        }
+
+        void signal() {
+            signalled = true;
+            LockSupport.unpark(thread);
+        }
+
+        void evict() {
+            evicted = true;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private final Engine engine;
+    private final Store store;
+    private final Shutdown shutdown;
+    private final Duration pollInterval;
+    private final String incarnation = UUID.randomUUID().toString();
+    private final Map<String, Set<HotWait>> hot = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final Set<String> toResume = new LinkedHashSet<>();
+    private boolean pollSoon = true;
+    private Thread waker;
+    private AutoCloseable subscription;
+
+    Waiters(Engine engine, Store store, Shutdown shutdown, Duration pollInterval) {
+        this.engine = engine;
+        this.store = store;
+        this.shutdown = shutdown;
+        this.pollInterval = pollInterval;
+    }
+
+    void start(ClassLoader loader) {
+        subscription = store.subscribe(this::onNotification);
+        waker = new Thread(this::wakerLoop, "durable-waker");
+        waker.setDaemon(true);
+        waker.setContextClassLoader(loader);
+        waker.start();
+    }
+
+    void close() {
+        for (Set<HotWait> waits : hot.values()) {
+            waits.forEach(HotWait::evict);
+        }
+        if (subscription != null) {
+            try {
+                subscription.close();
+            } catch (Exception e) {
+                log.debug("closing the notification subscription failed: {}", e.toString());
+            }
+        }
+        if (waker != null) {
+            waker.interrupt();
+            try {
+                waker.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---- waiting in memory -------------------------------------------------------------------
+
+    HotWait forMessages(String workflowId) {
+        return register(MESSAGE + workflowId, new HotWait(true));
+    }
+
+    HotWait forEvent(String workflowId, boolean inWorkflow) {
+        return register(EVENT + workflowId, new HotWait(inWorkflow));
+    }
+
+    private HotWait register(String key, HotWait wait) {
+        hot.computeIfAbsent(key, k -> new CopyOnWriteArraySet<>()).add(wait);
+        return wait;
+    }
+
+    void unregister(HotWait wait) {
+        hot.values().forEach(set -> set.remove(wait));
+        hot.entrySet().removeIf(e -> e.getValue().isEmpty());
+    }
+
+    /**
+     * Waits until signalled, the deadline (null: none), the end of the hot window (null: no hot
+     * window, for callers outside workflows), eviction or close.
+     */
+    Wake await(HotWait wait, Long deadlineNanos, Long hotUntilNanos) {
+        while (true) {
+            if (wait.signalled) {
+                return Wake.SIGNALLED;
+            }
+            if (shutdown.isClosing()) {
+                return Wake.CLOSING;
+            }
+            if (wait.evicted) {
+                return Wake.EVICTED;
+            }
+            long now = System.nanoTime();
+            if (deadlineNanos != null && now - deadlineNanos >= 0) {
+                return Wake.DEADLINE;
+            }
+            if (hotUntilNanos != null && now - hotUntilNanos >= 0) {
+                return Wake.HOT_WINDOW_OVER;
+            }
+            long until = Math.min(deadlineNanos == null ? Long.MAX_VALUE : deadlineNanos - now,
+                    hotUntilNanos == null ? Long.MAX_VALUE : hotUntilNanos - now);
+            LockSupport.parkNanos(this, Math.min(until, pollInterval.toNanos()));
+        }
+    }
+
+    /** Asks one workflow waiting in memory to park, so its thread can run queued work. */
+    void evictOne() {
+        for (Set<HotWait> waits : hot.values()) {
+            for (HotWait wait : waits) {
+                if (wait.workflow && !wait.evicted) {
+                    wait.evict();
+                    return;
+                }
+            }
+        }
+    }
+
+    // ---- wake-ups -----------------------------------------------------------------------------
+
+    /** A message for {@code workflowId} was stored by this process. */
+    void messageSent(String workflowId) {
+        onMessage(workflowId);
+        store.publish(MESSAGE + "|" + incarnation + "|" + workflowId);
+    }
+
+    /** {@code workflowId} published an event value in this process. */
+    void eventSet(String workflowId) {
+        onEvent(workflowId);
+        store.publish(EVENT + "|" + incarnation + "|" + workflowId);
+    }
+
+    private void onNotification(String payload) {
+        String[] parts = payload.split("\\|", 3);
+        if (parts.length != 3 || parts[1].equals(incarnation)) {
+            return;
+        }
+        if (MESSAGE.equals(parts[0])) {
+            onMessage(parts[2]);
+        } else if (EVENT.equals(parts[0])) {
+            onEvent(parts[2]);
+        }
+    }
+
+    private void onMessage(String workflowId) {
+        Set<HotWait> waits = hot.get(MESSAGE + workflowId);
+        if (waits != null && !waits.isEmpty()) {
+            waits.forEach(HotWait::signal);
+            return;
+        }
+        if (!engine.runsHere(workflowId)) {
+            lock.lock();
+            try {
+                toResume.add(workflowId);
+                work.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void onEvent(String workflowId) {
+        Set<HotWait> waits = hot.get(EVENT + workflowId);
+        if (waits != null) {
+            waits.forEach(HotWait::signal);
+        }
+        // Parked workflows waiting on this event are found by the next poll, brought forward.
+        lock.lock();
+        try {
+            pollSoon = true;
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- the waker thread ---------------------------------------------------------------------
+
+    private void wakerLoop() {
+        while (!shutdown.isClosing() && !Thread.currentThread().isInterrupted()) {
+            List<String> named;
+            boolean poll;
+            lock.lock();
+            try {
+                if (toResume.isEmpty() && !pollSoon) {
+                    pollSoon = !work.await(pollInterval.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)
+                            || pollSoon;
+                }
+                named = new ArrayList<>(toResume);
+                toResume.clear();
+                poll = pollSoon;
+                pollSoon = false;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                if (!named.isEmpty()) {
+                    resume(named);
+                }
+                if (poll) {
+                    List<String> due = store.dueWaits(engine.executorId(), CLAIM_BATCH);
+                    resume(due);
+                    if (due.size() == CLAIM_BATCH) {
+                        pollSoon = true;
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (shutdown.isClosing()) {
+                    return;
+                }
+                log.warn("resuming waiting workflows failed: {}; retrying in {}", e.getMessage(), pollInterval);
+            }
+        }
+    }
+
+    private void resume(List<String> ids) {
+        List<String> claim = new ArrayList<>();
+        for (String id : ids) {
+            Set<HotWait> waits = hot.get(MESSAGE + id);
+            if (waits != null && !waits.isEmpty()) {
+                waits.forEach(HotWait::signal);
+            } else if (!engine.runsHere(id)) {
+                claim.add(id);
+            }
+        }
+        for (int from = 0; from < claim.size(); from += CLAIM_BATCH) {
+            List<String> chunk = claim.subList(from, Math.min(claim.size(), from + CLAIM_BATCH));
+            for (WorkflowRow row : store.claimDueWaits(engine.executorId(), engine.registry().workflowNames(), chunk)) {
+                engine.resumeWaiting(row);
+            }
+        }
+    }
+}
