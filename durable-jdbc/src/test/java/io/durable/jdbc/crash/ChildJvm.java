@@ -42,6 +42,11 @@ final class ChildJvm {
      * @param args     the child's arguments
      */
     static ChildJvm start(String name, String password, String... args) throws IOException {
+        return startMain(name, password, CrashChild.class, args);
+    }
+
+    /** Like {@link #start}, running another main class of the crash tests. */
+    static ChildJvm startMain(String name, String password, Class<?> main, String... args) throws IOException {
         Files.createDirectories(LOG_DIR);
         Path out = LOG_DIR.resolve(name + ".out");
         Path err = LOG_DIR.resolve(name + ".err");
@@ -49,7 +54,7 @@ final class ChildJvm {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
                 "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName()));
+                main.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(out.toFile())
