@@ -40,9 +40,11 @@ final class Waiters {
         private final Thread thread = Thread.currentThread();
         private volatile boolean signalled;
         private volatile boolean evicted;
+        private final String key;
         private final boolean workflow;
 
-        private HotWait(boolean workflow) {
+        private HotWait(String key, boolean workflow) {
+            this.key = key;
             this.workflow = workflow;
         }
 
@@ -117,21 +119,27 @@ final class Waiters {
     // ---- waiting in memory -------------------------------------------------------------------
 
     HotWait forMessages(String workflowId) {
-        return register(MESSAGE + workflowId, new HotWait(true));
+        return register(new HotWait(MESSAGE + workflowId, true));
     }
 
     HotWait forEvent(String workflowId, boolean inWorkflow) {
-        return register(EVENT + workflowId, new HotWait(inWorkflow));
+        return register(new HotWait(EVENT + workflowId, inWorkflow));
     }
 
-    private HotWait register(String key, HotWait wait) {
-        hot.computeIfAbsent(key, k -> new CopyOnWriteArraySet<>()).add(wait);
+    private HotWait register(HotWait wait) {
+        hot.compute(wait.key, (k, set) -> {
+            Set<HotWait> waits = set != null ? set : new CopyOnWriteArraySet<>();
+            waits.add(wait);
+            return waits;
+        });
         return wait;
     }
 
     void unregister(HotWait wait) {
-        hot.values().forEach(set -> set.remove(wait));
-        hot.entrySet().removeIf(e -> e.getValue().isEmpty());
+        hot.computeIfPresent(wait.key, (k, set) -> {
+            set.remove(wait);
+            return set.isEmpty() ? null : set;
+        });
     }
 
     /**
@@ -258,10 +266,16 @@ final class Waiters {
                     resume(named);
                 }
                 if (poll) {
-                    List<String> due = store.dueWaits(engine.executorId(), CLAIM_BATCH);
-                    resume(due);
-                    if (due.size() == CLAIM_BATCH) {
-                        pollSoon = true;
+                    List<String> due = store.dueWaits(engine.executorId(), engine.registry().workflowNames(),
+                            CLAIM_BATCH);
+                    // A full batch may have more behind it; look again at once, unless nothing moved.
+                    if (resume(due) > 0 && due.size() == CLAIM_BATCH) {
+                        lock.lock();
+                        try {
+                            pollSoon = true;
+                        } finally {
+                            lock.unlock();
+                        }
                     }
                 }
             } catch (RuntimeException e) {
@@ -273,12 +287,15 @@ final class Waiters {
         }
     }
 
-    private void resume(List<String> ids) {
+    /** Signals or resumes the named workflows; returns how many were signalled or resumed. */
+    private int resume(List<String> ids) {
+        int moved = 0;
         List<String> claim = new ArrayList<>();
         for (String id : ids) {
             Set<HotWait> waits = hot.get(MESSAGE + id);
             if (waits != null && !waits.isEmpty()) {
                 waits.forEach(HotWait::signal);
+                moved++;
             } else if (!engine.runsHere(id)) {
                 claim.add(id);
             }
@@ -287,7 +304,9 @@ final class Waiters {
             List<String> chunk = claim.subList(from, Math.min(claim.size(), from + CLAIM_BATCH));
             for (WorkflowRow row : store.claimDueWaits(engine.executorId(), engine.registry().workflowNames(), chunk)) {
                 engine.resumeWaiting(row);
+                moved++;
             }
         }
+        return moved;
     }
 }

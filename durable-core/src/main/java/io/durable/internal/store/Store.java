@@ -148,10 +148,10 @@ public interface Store extends AutoCloseable {
     Optional<String> latestEvent(String workflowId, String key);
 
     /**
-     * @return IDs of the executor's waiting workflows whose wait is over: a message or event they
-     *         wait for is there, or their deadline has passed (at most {@code limit})
+     * @return IDs of the executor's waiting workflows with one of {@code names} whose wait is over: a
+     *         message or event they wait for is there, or their deadline has passed (at most {@code limit})
      */
-    List<String> dueWaits(String owner, int limit);
+    List<String> dueWaits(String owner, Collection<String> names, int limit);
 
     /**
      * Claims waiting workflows of the executor among {@code ids}, with one of {@code names}, whose

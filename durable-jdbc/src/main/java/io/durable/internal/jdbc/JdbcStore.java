@@ -183,8 +183,8 @@ final class JdbcStore implements Store {
     }
 
     @Override
-    public List<String> dueWaits(String owner, int limit) {
-        return waits.dueWaits(owner, limit);
+    public List<String> dueWaits(String owner, Collection<String> names, int limit) {
+        return waits.dueWaits(owner, names, limit);
     }
 
     @Override

@@ -82,10 +82,12 @@ final class WaitRepository {
         // Three cheap probes rather than one predicate over every waiting workflow: deadlines by the
         // partial index, messages from the (short) list of unconsumed ones, events by the waiters on them.
         this.dueSql = "SELECT w.id FROM " + workflows + " w WHERE w.owner = ? AND w.wait_kind IS NOT NULL"
-                + " AND w.wake_at <= now()"
+                + " AND w.wake_at <= now() AND w.name = ANY (?)"
                 + " UNION SELECT w.id FROM " + messages + " m JOIN " + workflows + " w ON w.id = m.destination"
                 + " WHERE m.consumed_at IS NULL AND w.owner = ? AND w.wait_kind = 'recv' AND w.wait_topic = m.topic"
+                + " AND w.name = ANY (?)"
                 + " UNION SELECT w.id FROM " + workflows + " w WHERE w.owner = ? AND w.wait_kind = 'event'"
+                + " AND w.name = ANY (?)"
                 + " AND EXISTS (SELECT 1 FROM " + events + " e WHERE e.workflow_id = w.wait_target AND e.key = w.wait_topic)"
                 + " LIMIT ?";
         this.claimDueSql = "UPDATE " + workflows + " w SET wait_kind = NULL, epoch = w.epoch + 1, updated_at = now()"
@@ -205,14 +207,18 @@ final class WaitRepository {
         });
     }
 
-    List<String> dueWaits(String owner, int limit) {
+    List<String> dueWaits(String owner, Collection<String> names, int limit) {
         return db.run("find the finished waits of executor '" + owner + "'", c -> {
+            Array nameArray = c.createArrayOf("text", names.toArray());
             try (PreparedStatement ps = c.prepareStatement(dueSql)) {
-                ps.setString(1, owner);
-                ps.setString(2, owner);
-                ps.setString(3, owner);
-                ps.setInt(4, limit);
+                for (int i = 0; i < 3; i++) {
+                    ps.setString(1 + 2 * i, owner);
+                    ps.setArray(2 + 2 * i, nameArray);
+                }
+                ps.setInt(7, limit);
                 return Rows.list(ps, rs -> rs.getString(1));
+            } finally {
+                nameArray.free();
             }
         });
     }
