@@ -374,6 +374,7 @@ public final class Engine {
     // ---- executing ------------------------------------------------------------------------
 
     private void execute(WorkflowRun run) {
+        boolean parked = false;
         WorkflowContext outer = WorkflowContext.current();
         String outerMdc = MDC.get(MDC_WORKFLOW_ID);
         MDC.put(MDC_WORKFLOW_ID, run.workflowId);
@@ -401,6 +402,7 @@ public final class Engine {
         } catch (UnwindSignal signal) {
             if (signal.isParked()) {
                 log.debug("workflow '{}' parked", run.workflowId);
+                parked = true;
                 run.outcome.complete(NOT_RUN_HERE);
             } else {
                 run.outcome.completeExceptionally(signal.callerFailure());
@@ -422,6 +424,7 @@ public final class Engine {
                 MDC.put(MDC_WORKFLOW_ID, outerMdc);
             }
             runs.remove(run.workflowId, run);
+            waiters.runEnded(run.workflowId, parked);
         }
     }
 

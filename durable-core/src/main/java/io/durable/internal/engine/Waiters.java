@@ -76,6 +76,8 @@ final class Waiters {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final Set<String> toResume = new LinkedHashSet<>();
+    /** Workflows that got a message while running here without waiting: one may be parking right now. */
+    private final Set<String> missed = ConcurrentHashMap.newKeySet();
     private boolean pollSoon = true;
     private Thread waker;
     private AutoCloseable subscription;
@@ -214,14 +216,33 @@ final class Waiters {
             waits.forEach(HotWait::signal);
             return;
         }
-        if (!engine.runsHere(workflowId)) {
-            lock.lock();
-            try {
-                toResume.add(workflowId);
-                work.signal();
-            } finally {
-                lock.unlock();
+        if (engine.runsHere(workflowId)) {
+            missed.add(workflowId);
+            // The run may have ended between the two checks; then runEnded missed this entry.
+            if (engine.runsHere(workflowId) || !missed.remove(workflowId)) {
+                return;
             }
+        }
+        wakeLater(workflowId);
+    }
+
+    /**
+     * A run of {@code workflowId} in this process ended; if it parked and a message came while it
+     * was unwinding, it is resumed now instead of at the next poll.
+     */
+    void runEnded(String workflowId, boolean parked) {
+        if (missed.remove(workflowId) && parked) {
+            wakeLater(workflowId);
+        }
+    }
+
+    private void wakeLater(String workflowId) {
+        lock.lock();
+        try {
+            toResume.add(workflowId);
+            work.signal();
+        } finally {
+            lock.unlock();
         }
     }
 
