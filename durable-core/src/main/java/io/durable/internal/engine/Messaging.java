@@ -117,9 +117,11 @@ final class Messaging {
             Long hotUntil = null;
             while (true) {
                 hot.clear();
+                Wait wait = waitRecorded || due(deadline) ? null
+                        : new Wait(ctx.workflowId, "recv", topic, null, position, deadline);
                 Receipt receipt;
                 try {
-                    receipt = store.receive(row(ctx, position, name, started, null), topic, executorId, ctx.epoch);
+                    receipt = store.receive(row(ctx, position, name, started, null), topic, executorId, ctx.epoch, wait);
                 } catch (DurableException e) {
                     throw steps.storeFailure(ctx, position, name, e);
                 }
@@ -140,7 +142,9 @@ final class Messaging {
                     return Optional.empty();
                 }
                 if (!waitRecorded) {
-                    recordWait(ctx, new Wait(ctx.workflowId, "recv", topic, null, position, deadline), name);
+                    if (wait == null) {
+                        recordWait(ctx, new Wait(ctx.workflowId, "recv", topic, null, position, deadline), name);
+                    }
                     waitRecorded = true;
                     hotUntil = System.nanoTime() + hotWindow.toNanos();
                 }

@@ -122,12 +122,15 @@ public interface Store extends AutoCloseable {
 
     /**
      * Consumes the oldest unconsumed message for (the step's workflow, topic), records it as the
-     * step's output and clears the wait, atomically and fenced.
+     * step's output and clears the wait, atomically and fenced. When there is none and
+     * {@code waitIfNone} is given, records that wait instead, in the same round trip.
      *
-     * @param step  the step to record; its output is replaced by the message
-     * @param topic the topic
+     * @param step       the step to record; its output is replaced by the message
+     * @param topic      the topic
+     * @param waitIfNone the wait to record when no message is there, or null
+     * @return RECEIVED, NONE (with the wait recorded if one was given), CONFLICT or FENCED
      */
-    Receipt receive(StepRow step, String topic, String owner, long epoch);
+    Receipt receive(StepRow step, String topic, String owner, long epoch, Wait waitIfNone);
 
     /**
      * Stores a message from outside any workflow.

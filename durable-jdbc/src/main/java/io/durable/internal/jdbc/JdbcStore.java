@@ -158,8 +158,8 @@ final class JdbcStore implements Store {
     }
 
     @Override
-    public Receipt receive(StepRow step, String topic, String owner, long epoch) {
-        return waits.receive(step, topic, owner, epoch);
+    public Receipt receive(StepRow step, String topic, String owner, long epoch, Wait waitIfNone) {
+        return waits.receive(step, topic, owner, epoch, waitIfNone);
     }
 
     @Override

@@ -55,11 +55,14 @@ final class WaitRepository {
                 + " AND consumed_at IS NULL ORDER BY id LIMIT 1 FOR UPDATE),"
                 + " owned AS (UPDATE " + workflows + " SET wait_kind = NULL, updated_at = now() WHERE " + owned
                 + " AND EXISTS (SELECT 1 FROM m) RETURNING id),"
+                + " waiting AS (UPDATE " + workflows + " SET wait_kind = 'recv', wait_topic = ?, wait_target = NULL,"
+                + " wait_position = ?, wake_at = ?, updated_at = now() WHERE " + owned
+                + " AND ?::boolean AND NOT EXISTS (SELECT 1 FROM m) RETURNING id),"
                 + " consumed AS (UPDATE " + messages + " SET consumed_at = now(), consumed_position = ?"
                 + " WHERE id = (SELECT id FROM m) AND EXISTS (SELECT 1 FROM owned) RETURNING payload),"
                 + " recorded AS (" + stepInsert + " SELECT ?, ?, ?, 'SUCCEEDED', consumed.payload, NULL, 1,"
                 + " timestamptz 'epoch' + ? * interval '1 microsecond', now() FROM consumed RETURNING output)"
-                + " SELECT (SELECT count(*) FROM m), (SELECT output FROM recorded)";
+                + " SELECT (SELECT count(*) FROM m), (SELECT output FROM recorded), (SELECT count(*) FROM waiting)";
         this.sendSql = "INSERT INTO " + messages + " (destination, topic, payload, idempotency_key) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT (destination, idempotency_key) DO NOTHING";
         this.sendFromStepSql = "WITH owned AS (SELECT 1 FROM " + workflows + " WHERE " + owned + " FOR SHARE),"
@@ -124,12 +127,17 @@ final class WaitRepository {
         });
     }
 
-    Receipt receive(StepRow step, String topic, String owner, long epoch) {
+    Receipt receive(StepRow step, String topic, String owner, long epoch, Wait waitIfNone) {
         return db.run(what(step), c -> {
             try (PreparedStatement ps = c.prepareStatement(receiveSql)) {
                 ps.setString(1, step.workflowId());
                 ps.setString(2, topic);
                 int i = bindOwned(ps, 3, step, owner, epoch);
+                ps.setString(i++, topic);
+                ps.setInt(i++, step.position());
+                ps.setTimestamp(i++, Rows.timestamp(waitIfNone == null ? null : waitIfNone.wakeAt()));
+                i = bindOwned(ps, i, step, owner, epoch);
+                ps.setBoolean(i++, waitIfNone != null);
                 ps.setInt(i++, step.position());
                 ps.setString(i++, step.workflowId());
                 ps.setInt(i++, step.position());
@@ -138,7 +146,8 @@ final class WaitRepository {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     if (rs.getLong(1) == 0) {
-                        return Receipt.none();
+                        return waitIfNone == null || rs.getLong(3) == 1 ? Receipt.none()
+                                : new Receipt(Receipt.Kind.FENCED, null, null);
                     }
                     String payload = rs.getString(2);
                     return payload == null ? new Receipt(Receipt.Kind.FENCED, null, null)
