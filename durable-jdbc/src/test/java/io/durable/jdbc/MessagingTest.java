@@ -309,6 +309,44 @@ class MessagingTest {
     }
 
     @Test
+    void waitsParkWhenOtherWorkflowsQueueForAThread(TestDatabase db) {
+        // Two threads and a 60 s hot window: without parking under pressure only two could ever wait.
+        Durable durable = Durables.builder(db, "queue-pressure").maxConcurrentWorkflows(2)
+                .hotWaitWindow(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(60)).build();
+        opened.add(durable);
+        FlowsImpl impl = new FlowsImpl(durable);
+        Flows flows = durable.register(Flows.class, impl);
+        durable.start();
+        List<WorkflowHandle<String>> handles = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String id = "pressure-" + i;
+            handles.add(durable.startWorkflow(id, () -> flows.receiveOne("approval", 600_000)));
+        }
+        Await.until("all ten to wait", Duration.ofSeconds(20), () -> count(db,
+                "SELECT count(*) FROM durable.workflows WHERE id LIKE 'pressure-%' AND wait_kind = 'recv'") == 10);
+        for (int i = 0; i < 10; i++) {
+            durable.send("pressure-" + i, "approval", new Approval("p" + i, true));
+        }
+        for (int i = 0; i < 10; i++) {
+            assertEquals("p" + i + ":true", handles.get(i).result(Duration.ofSeconds(20)));
+        }
+    }
+
+    @Test
+    void aRestartDoesNotReplayParkedWorkflows(TestDatabase db) {
+        Instance first = start(db, "no-replay", Duration.ZERO, Duration.ofMillis(50));
+        first.durable().startWorkflow("parked-quietly", () -> first.flows().receiveOne("approval", 600_000));
+        Await.until("the workflow to park", Duration.ofSeconds(10), () -> count(db,
+                "SELECT count(*) FROM durable.workflows WHERE id = 'parked-quietly' AND wait_kind = 'recv'") == 1);
+        first.durable().close();
+        Instance restarted = start(db, "no-replay", Duration.ZERO, Duration.ofMillis(50));
+        assertEquals(1, count(db, "SELECT epoch FROM durable.workflows WHERE id = 'parked-quietly'"));
+        assertEquals(0, count(db, "SELECT recovery_attempts FROM durable.workflows WHERE id = 'parked-quietly'"));
+        restarted.durable().send("parked-quietly", "approval", new Approval("fay", true));
+        assertEquals("fay:true", restarted.durable().<String>retrieve("parked-quietly").result(Duration.ofSeconds(10)));
+    }
+
+    @Test
     void waitingCallsOutsideAWorkflowAreTypedErrors(TestDatabase db) {
         Instance a = start(db, "outside", Duration.ofSeconds(1), Duration.ofSeconds(1));
         assertThrows(NotInWorkflowException.class, () -> a.durable().recv("t", Duration.ZERO, String.class));
