@@ -1,6 +1,7 @@
 package io.durable.examples.checkout;
 
 import io.durable.DatabaseUnavailableException;
+import io.durable.examples.DatabaseSettings;
 
 import java.io.IOException;
 import java.io.PrintStream;

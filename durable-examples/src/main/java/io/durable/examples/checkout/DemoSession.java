@@ -3,6 +3,7 @@ package io.durable.examples.checkout;
 import io.durable.Durable;
 import io.durable.StepInfo;
 import io.durable.WorkflowNotFoundException;
+import io.durable.examples.DatabaseSettings;
 
 import java.io.PrintStream;
 import java.time.Duration;

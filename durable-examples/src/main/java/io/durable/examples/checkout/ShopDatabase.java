@@ -1,5 +1,7 @@
 package io.durable.examples.checkout;
 
+import io.durable.examples.DatabaseSettings;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

@@ -1,6 +1,7 @@
 package io.durable.examples.checkout;
 
 import io.durable.WorkflowInterruptedException;
+import io.durable.examples.DatabaseSettings;
 import io.durable.testing.FreshDatabase;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
