@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The shop's own tables, in schema {@code shop} of the database durable uses (durable keeps the
- * checkout's journal in schema {@value DemoSession#DURABLE_SCHEMA}). Remove both with
+ * checkout's journal in schema {@code shop_durable}). Remove both with
  * {@code DROP SCHEMA shop CASCADE; DROP SCHEMA shop_durable CASCADE;}.
  *
  * <pre>{@code
