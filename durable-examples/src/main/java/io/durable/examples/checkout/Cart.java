@@ -4,6 +4,10 @@ package io.durable.examples.checkout;
  * What a customer wants to buy: the input of a {@link Checkout}, recorded by durable when the
  * checkout starts and handed back unchanged when it is replayed.
  *
+ * <pre>{@code
+ * Cart cart = new Cart("ada@example.com", "KB-42", 1);
+ * }</pre>
+ *
  * @param customer who is buying (an e-mail address)
  * @param sku      the product
  * @param quantity how many, at least 1

@@ -1,22 +1,25 @@
 package io.durable.examples.checkout;
 
-import io.durable.DatabaseUnavailableException;
+import io.durable.examples.DatabaseSettings;
+import io.durable.examples.DemoErrors;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * The marketplace checkout demo: reserve inventory, create the order, charge the payment
- * (simulated), notify the warehouse, each step checkpointed by durable into PostgreSQL.
+ * The marketplace checkout demo: reserve inventory, create the order, request the payment from a
+ * simulated provider, wait for the provider's webhook (a durable message), notify the warehouse,
+ * each step checkpointed by durable into PostgreSQL.
  *
  * <pre>
  * mvn -q -B -pl durable-examples -am compile exec:java                          # one checkout
  * mvn -q -B -pl durable-examples -am compile exec:java -Dexec.args=crash        # dies midway (kill -9)
  * mvn -q -B -pl durable-examples -am compile exec:java -Dexec.args=recover      # resumes it
+ * mvn -q -B -pl durable-examples -am compile exec:java -Dexec.args=decline      # payment declined: compensation
  * </pre>
  *
  * It uses {@code jdbc:postgresql://localhost:5432/postgres} as {@code postgres}, or
@@ -31,25 +34,44 @@ public final class CheckoutDemo {
     public static final String DEMO_COMMAND = "mvn -q -B -pl durable-examples -am compile exec:java";
     /** What the demo's customer buys. */
     public static final Cart CART = new Cart("ada@example.com", ShopDatabase.SKU, 1);
+    /** Why the provider declines in the {@code decline} mode. */
+    public static final String DECLINE_REASON = "card declined: insufficient funds";
 
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
     private final DatabaseSettings settings;
     private final PrintStream out;
+    private final SimulatedPaymentProvider.Behaviour payments;
+    private final Duration paymentTimeout;
 
     /**
+     * A demo whose payment provider pays every charge and confirms it with one webhook.
+     *
      * @param settings the database for durable and the shop tables
      * @param out      where to tell the user what happens
      */
     public CheckoutDemo(DatabaseSettings settings, PrintStream out) {
+        this(settings, out, SimulatedPaymentProvider.Behaviour.PAYS, CheckoutWorkflow.DEFAULT_PAYMENT_TIMEOUT);
+    }
+
+    /**
+     * @param settings       the database for durable and the shop tables
+     * @param out            where to tell the user what happens
+     * @param payments       how the simulated payment provider behaves in {@link #checkout()}
+     * @param paymentTimeout how long a checkout waits for the payment webhook
+     */
+    public CheckoutDemo(DatabaseSettings settings, PrintStream out, SimulatedPaymentProvider.Behaviour payments,
+                        Duration paymentTimeout) {
         this.settings = settings;
         this.out = out;
+        this.payments = payments;
+        this.paymentTimeout = paymentTimeout;
     }
 
     /**
      * Runs the demo.
      *
-     * @param args nothing for one checkout, {@code crash} or {@code recover}
+     * @param args nothing for one checkout, {@code crash}, {@code recover} or {@code decline}
      */
     public static void main(String[] args) {
         String mode = args.length == 0 ? "checkout" : args[0];
@@ -59,40 +81,30 @@ public final class CheckoutDemo {
                 case "checkout" -> demo.checkout();
                 case "crash" -> demo.crash(CheckoutDemo::killThisJvm);
                 case "recover" -> demo.recover();
+                case "decline" -> demo.decline();
                 default -> {
-                    System.err.println("Unknown mode '" + mode + "'. Run with no argument, 'crash' or 'recover', e.g.");
+                    System.err.println("Unknown mode '" + mode + "'. Run with no argument, 'crash', 'recover' or"
+                            + " 'decline', e.g.");
                     System.err.println("  " + DEMO_COMMAND + " -Dexec.args=crash");
                     System.exit(2);
                 }
             }
         } catch (RuntimeException e) {
             // A demo, not a library: readable lines instead of a stack trace.
-            System.err.println("The demo stopped: " + e.getMessage());
-            if (isDatabaseProblem(e)) {
-                System.err.println("Start PostgreSQL on localhost:5432 (user postgres), or set DURABLE_DATABASE_URL"
-                        + " (and DURABLE_DATABASE_USER, DURABLE_DATABASE_PASSWORD) to a database you can use.");
-            }
-            System.exit(1);
+            System.exit(DemoErrors.explain(e, System.err));
         }
-    }
-
-    private static boolean isDatabaseProblem(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof DatabaseUnavailableException || t instanceof SQLException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
      * Finishes what an earlier run left behind, then runs one new checkout, printing each step.
      *
      * @return the new checkout's receipt
+     * @throws PaymentFailedException if the provider declines or never confirms (then the order is cancelled)
      */
     public Receipt checkout() {
-        out.println("Checkout demo: durable journal and shop tables in " + settings);
-        try (DemoSession session = new DemoSession(settings, out, CheckoutWorkflow.AfterOrderCreated.NOTHING)) {
+        out.println("Checkout demo: journal in schema " + DemoSession.DURABLE_SCHEMA + ", shop tables in schema shop,"
+                + " on " + settings);
+        try (DemoSession session = session(CheckoutWorkflow.AfterOrderCreated.NOTHING, payments)) {
             session.finishLeftovers();
             Receipt receipt = session.runCheckout(newCheckoutId(), CART, "checkout");
             out.println("Next, watch a crash and its recovery: " + DEMO_COMMAND + " -Dexec.args=crash");
@@ -101,27 +113,47 @@ public final class CheckoutDemo {
     }
 
     /**
-     * Starts a checkout and, once its order is created and recorded, before the payment, calls
-     * {@code kill}, which in the real demo ends this JVM with SIGKILL.
+     * Runs one checkout whose payment the provider declines: the workflow cancels the order,
+     * puts the stock back and fails with {@link PaymentFailedException}.
+     *
+     * @return that exception, as the caller of the checkout got it
+     */
+    public PaymentFailedException decline() {
+        out.println("Decline demo: the payment provider declines (" + DECLINE_REASON + "); the checkout undoes its work.");
+        try (DemoSession session = session(CheckoutWorkflow.AfterOrderCreated.NOTHING,
+                SimulatedPaymentProvider.Behaviour.declines(DECLINE_REASON))) {
+            session.finishLeftovers();
+            session.runCheckout(newCheckoutId(), CART, "decline");
+            throw new IllegalStateException("the provider was set to decline, yet the checkout succeeded");
+        } catch (PaymentFailedException e) {
+            return e;
+        }
+    }
+
+    /**
+     * Starts a checkout and, once its order is created and recorded, before the payment is
+     * requested, calls {@code kill}, which in the real demo ends this JVM with SIGKILL.
      *
      * @param kill what ends the process; it is not expected to return
      */
     public void crash(Runnable kill) {
         String checkoutId = newCheckoutId();
-        out.println("Crash demo: durable journal and shop tables in " + settings);
+        out.println("Crash demo: journal in schema " + DemoSession.DURABLE_SCHEMA + ", shop tables in schema shop,"
+                + " on " + settings);
         out.println("This JVM will kill itself (kill -9) during checkout " + checkoutId + ": after the order is");
-        out.println("created, before the payment is charged. Nothing is lost: the next run resumes the checkout.");
+        out.println("created, before the payment is requested. Nothing is lost: the next run resumes the checkout.");
         CheckoutWorkflow.AfterOrderCreated dieHere = (id, orderId) -> {
             if (!id.equals(checkoutId)) {
                 return; // a checkout recovered from an earlier run: let it finish
             }
-            out.println("Order #" + orderId + " is created and steps 1-2 are in durable's journal; the payment has not run.");
+            out.println("Order #" + orderId + " is created and steps 1-2 are in durable's journal; no payment was"
+                    + " requested yet.");
             out.println("Killing this JVM now (kill -9 " + ProcessHandle.current().pid() + "). Resume with:");
             out.println("  " + resumeCommand());
             out.flush();
             kill.run();
         };
-        try (DemoSession session = new DemoSession(settings, out, dieHere)) {
+        try (DemoSession session = session(dieHere, payments)) {
             session.finishLeftovers();
             session.runCheckout(checkoutId, CART, "crash");
         }
@@ -135,7 +167,7 @@ public final class CheckoutDemo {
      */
     public List<Receipt> recover() {
         out.println("Recover demo: starting durable as executor '" + EXECUTOR_ID + "' on " + settings);
-        try (DemoSession session = new DemoSession(settings, out, CheckoutWorkflow.AfterOrderCreated.NOTHING)) {
+        try (DemoSession session = session(CheckoutWorkflow.AfterOrderCreated.NOTHING, payments)) {
             List<Receipt> receipts = session.finishLeftovers();
             if (!session.hadLeftovers()) {
                 out.println("Nothing was left to recover. Interrupt a checkout first with:");
@@ -143,6 +175,10 @@ public final class CheckoutDemo {
             }
             return receipts;
         }
+    }
+
+    private DemoSession session(CheckoutWorkflow.AfterOrderCreated hook, SimulatedPaymentProvider.Behaviour provider) {
+        return new DemoSession(settings, out, hook, provider, paymentTimeout);
     }
 
     /** Each run needs its own workflow ID: the same ID would name the same, finished, checkout. */

@@ -2,27 +2,28 @@ package io.durable.examples.checkout;
 
 import io.durable.Durable;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.UUID;
 
-import static io.durable.examples.checkout.ShopDatabase.prepare;
-import static io.durable.examples.checkout.ShopDatabase.update;
+import static io.durable.examples.ExampleDatabase.prepare;
+import static io.durable.examples.ExampleDatabase.queryLong;
+import static io.durable.examples.ExampleDatabase.update;
 
 /**
- * The shop's steps, doing real work in the {@code shop} tables. Each step may run twice (its
- * process can die after the work and before durable records it), so each writes its row under a
- * unique key and, when the row is already there, returns what the first run did.
+ * The shop's steps, doing real work in the {@code shop} tables and with the (simulated) payment
+ * provider. Each step may run twice (its process can die after the work and before durable
+ * records it), so each writes its row under a unique key or updates conditionally, and when the
+ * work is already done, returns what the first run did.
  */
 final class JdbcShop implements Shop {
     private final ShopDatabase db;
+    private final SimulatedPaymentProvider provider;
     private final Durable durable;
     private final StepLog log;
 
-    JdbcShop(ShopDatabase db, Durable durable, StepLog log) {
+    JdbcShop(ShopDatabase db, SimulatedPaymentProvider provider, Durable durable, StepLog log) {
         this.db = db;
+        this.provider = provider;
         this.durable = durable;
         this.log = log;
     }
@@ -43,14 +44,14 @@ final class JdbcShop implements Shop {
             }
             if (update(c, "INSERT INTO shop.reservations (idempotency_key, sku, quantity) VALUES (?, ?, ?)"
                     + " ON CONFLICT (idempotency_key) DO NOTHING", key, sku, quantity) == 0) {
-                return new Reservation(sku, quantity, price, available); // reserved by an earlier run of this step
+                return new Reservation(key, sku, quantity, price, available); // reserved by an earlier run of this step
             }
             if (available < quantity) {
                 throw new OutOfStockException(sku + " is out of stock: " + quantity + " wanted, " + available
                         + " available");
             }
             update(c, "UPDATE shop.inventory SET available = available - ? WHERE sku = ?", quantity, sku);
-            return new Reservation(sku, quantity, price, available - quantity);
+            return new Reservation(key, sku, quantity, price, available - quantity);
         }), r -> quantity + " x " + sku + " at " + Money.format(r.unitPriceCents()) + ", " + r.left() + " left");
     }
 
@@ -66,21 +67,18 @@ final class JdbcShop implements Shop {
     }
 
     @Override
-    public String chargePayment(long orderId, long amountCents) {
-        // A real provider takes this key with the request and answers a repeated request with the
-        // first charge; here shop.payments plays the provider, with the key as its primary key.
+    public String requestPayment(String checkoutId, long orderId, long amountCents) {
+        // The provider takes this key with the request and answers a repeated request with the first charge.
         String key = durable.idempotencyKey();
-        return log.run("charging payment", () -> db.inTransaction(c -> {
-            update(c, "INSERT INTO shop.payments (idempotency_key, order_id, amount_cents, charge_id)"
-                    + " VALUES (?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
-                    key, orderId, amountCents, "ch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
-            update(c, "UPDATE shop.orders SET status = 'PAID' WHERE order_id = ?", orderId);
-            try (PreparedStatement ps = prepare(c, "SELECT charge_id FROM shop.payments WHERE idempotency_key = ?", key);
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }), chargeId -> Money.format(amountCents) + ", charge " + chargeId + ", simulated");
+        return log.run("requesting payment", () -> provider.charge(key, checkoutId, orderId, amountCents),
+                chargeId -> Money.format(amountCents) + ", charge " + chargeId + "; the outcome comes by webhook");
+    }
+
+    @Override
+    public void recordPayment(long orderId, PaymentResult payment) {
+        log.run("recording payment", () -> db.inTransaction(c -> update(c, "UPDATE shop.orders SET status = 'PAID'"
+                + " WHERE order_id = ? AND status = 'CREATED'", orderId)),
+                updated -> "order #" + orderId + " paid, charge " + payment.chargeId());
     }
 
     @Override
@@ -93,10 +91,32 @@ final class JdbcShop implements Shop {
         }), updated -> "ship " + quantity + " x " + sku + " for order #" + orderId);
     }
 
-    private static long queryLong(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    @Override
+    public void voidPayment(String chargeId) {
+        log.run("voiding payment", () -> {
+            provider.voidCharge(chargeId);
+            return chargeId;
+        }, id -> "charge " + id + " voided");
+    }
+
+    @Override
+    public void cancelOrder(long orderId, String reason) {
+        log.run("cancelling order", () -> db.inTransaction(c -> update(c, "UPDATE shop.orders SET status = 'CANCELLED',"
+                + " cancel_reason = ? WHERE order_id = ? AND status = 'CREATED'", reason, orderId)),
+                updated -> "order #" + orderId + " cancelled");
+    }
+
+    @Override
+    public void releaseInventory(Reservation reservation) {
+        log.run("releasing inventory", () -> db.inTransaction(c -> {
+            // Only the first run gives the stock back: released_at is set once.
+            int released = update(c, "UPDATE shop.reservations SET released_at = now() WHERE idempotency_key = ?"
+                    + " AND released_at IS NULL", reservation.reservationId());
+            if (released == 1) {
+                update(c, "UPDATE shop.inventory SET available = available + ? WHERE sku = ?",
+                        reservation.quantity(), reservation.sku());
+            }
+            return released;
+        }), released -> reservation.quantity() + " x " + reservation.sku() + " back in stock");
     }
 }

@@ -3,6 +3,11 @@ package io.durable.examples.checkout;
 /**
  * The result of a finished {@link Checkout}, recorded by durable as the workflow's output.
  *
+ * <pre>{@code
+ * Receipt receipt = durable.runWorkflow("checkout-42", () -> checkout.checkout(cart));
+ * System.out.println(receipt.describe());
+ * }</pre>
+ *
  * @param checkoutId the workflow ID of the checkout
  * @param orderId    the order number in {@code shop.orders}
  * @param customer   who bought

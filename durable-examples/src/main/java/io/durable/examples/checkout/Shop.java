@@ -3,17 +3,23 @@ package io.durable.examples.checkout;
 import io.durable.Step;
 
 /**
- * The four side effects of a checkout, each a durable step: called through the proxy from
+ * The side effects of a checkout, each a durable step: called through the proxy from
  * {@code durable.register(Shop.class, ...)} inside a workflow, a step's result is recorded before
  * the workflow goes on, and a replay after a crash returns the recorded result instead of running
  * the step again.
+ *
+ * <pre>{@code
+ * Shop shop = durable.register(Shop.class, new JdbcShop(db, provider, durable, log));
+ * Reservation reservation = shop.reserveInventory("KB-42", 1); // inside the workflow
+ * }</pre>
  *
  * <p>The annotations sit on the interface so that every implementation is checkpointed the same
  * way. The names are explicit because they are stored in the journal and checked on replay:
  * renaming a Java method must not break the checkouts already in flight.
  *
  * <p>A step that was running when the process died runs again on recovery, so each
- * implementation must be safe to repeat; {@link JdbcShop} uses {@code durable.idempotencyKey()}.
+ * implementation must be safe to repeat; {@link JdbcShop} uses {@code durable.idempotencyKey()}
+ * and conditional updates.
  */
 public interface Shop {
     /**
@@ -39,14 +45,24 @@ public interface Shop {
     long createOrder(String checkoutId, Cart cart, Reservation reservation);
 
     /**
-     * Charges the customer through a simulated payment provider.
+     * Asks the payment provider to charge the order. The provider answers later, by webhook.
      *
+     * @param checkoutId  the workflow ID, which the provider's webhook names as its destination
      * @param orderId     the order to pay
      * @param amountCents how much
      * @return the provider's charge ID
      */
-    @Step(name = "charge-payment", maxAttempts = 3, initialBackoffMillis = 200)
-    String chargePayment(long orderId, long amountCents);
+    @Step(name = "request-payment", maxAttempts = 3, initialBackoffMillis = 200)
+    String requestPayment(String checkoutId, long orderId, long amountCents);
+
+    /**
+     * Marks the order paid.
+     *
+     * @param orderId the order
+     * @param payment the provider's confirmation
+     */
+    @Step(name = "record-payment")
+    void recordPayment(long orderId, PaymentResult payment);
 
     /**
      * Tells the warehouse to ship the order.
@@ -57,4 +73,30 @@ public interface Shop {
      */
     @Step(name = "notify-warehouse", maxAttempts = 3, initialBackoffMillis = 200)
     void notifyWarehouse(long orderId, String sku, int quantity);
+
+    /**
+     * Compensation of {@link #requestPayment} when its outcome never arrived: asks the provider to
+     * void the charge, so a payment that did go through is given back.
+     *
+     * @param chargeId the charge
+     */
+    @Step(name = "void-payment", maxAttempts = 3, initialBackoffMillis = 200)
+    void voidPayment(String chargeId);
+
+    /**
+     * Compensation of {@link #createOrder}: marks the order cancelled.
+     *
+     * @param orderId the order
+     * @param reason  why
+     */
+    @Step(name = "cancel-order")
+    void cancelOrder(long orderId, String reason);
+
+    /**
+     * Compensation of {@link #reserveInventory}: puts the reserved stock back, once.
+     *
+     * @param reservation what was reserved
+     */
+    @Step(name = "release-inventory")
+    void releaseInventory(Reservation reservation);
 }

@@ -1,6 +1,7 @@
 package io.durable.examples.checkout;
 
 import io.durable.WorkflowInterruptedException;
+import io.durable.examples.DatabaseSettings;
 import io.durable.testing.FreshDatabase;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(FreshDatabase.class)
 class CheckoutDemoTest {
+    /** The journal of a paid checkout, in order. */
+    static final List<String> STEPS = List.of("reserve-inventory", "create-order", "request-payment",
+            "durable.recv:payment", "record-payment", "notify-warehouse");
+
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
     private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
 
@@ -45,21 +50,25 @@ class CheckoutDemoTest {
         assertEquals(1, db.queryLong("SELECT count(*) FROM shop.orders WHERE status = 'SENT_TO_WAREHOUSE'"));
         assertEquals(1, db.queryLong("SELECT count(*) FROM shop.payments"));
         assertEquals(1, db.queryLong("SELECT count(*) FROM shop.payments WHERE charge_id = '" + receipt.chargeId()
-                + "' AND amount_cents = " + ShopDatabase.PRICE_CENTS + " AND order_id = " + receipt.orderId()));
+                + "' AND amount_cents = " + ShopDatabase.PRICE_CENTS + " AND order_id = " + receipt.orderId()
+                + " AND status = 'PAID'"));
         assertEquals(1, db.queryLong("SELECT count(*) FROM shop.warehouse_notifications WHERE order_id = "
                 + receipt.orderId()));
 
-        assertEquals(1, db.queryLong("SELECT count(*) FROM durable.workflows WHERE id = '" + id
+        assertEquals(1, db.queryLong("SELECT count(*) FROM shop_durable.workflows WHERE id = '" + id
                 + "' AND status = 'SUCCEEDED'"));
-        assertEquals(4, db.queryLong("SELECT count(*) FROM durable.steps WHERE workflow_id = '" + id
+        assertEquals(6, db.queryLong("SELECT count(*) FROM shop_durable.steps WHERE workflow_id = '" + id
                 + "' AND status = 'SUCCEEDED'"));
+        assertEquals(1, db.queryLong("SELECT count(*) FROM shop_durable.messages WHERE destination = '" + id
+                + "' AND topic = 'payment' AND consumed_at IS NOT NULL"));
 
         String text = text();
         assertTrue(text.contains("Receipt: " + receipt.describe()), text);
-        for (String doing : List.of("reserving inventory", "creating order", "charging payment", "notifying warehouse")) {
+        for (String doing : List.of("reserving inventory", "creating order", "requesting payment", "recording payment",
+                "notifying warehouse")) {
             assertTrue(text.contains("-> " + doing + " ... ran for real"), doing + " not reported in:\n" + text);
         }
-        for (String step : List.of("reserve-inventory", "create-order", "charge-payment", "notify-warehouse")) {
+        for (String step : STEPS) {
             assertJournalLine(text, step, "ran for real in this process");
         }
         assertFalse(text.contains("replayed from journal"), text);
@@ -82,7 +91,7 @@ class CheckoutDemoTest {
                     () -> new CheckoutDemo(settings(db), out).crash(() -> {
                         throw new SimulatedCrash();
                     }));
-            assertEquals(2, db.queryLong("SELECT count(*) FROM durable.steps"));
+            assertEquals(2, db.queryLong("SELECT count(*) FROM shop_durable.steps"));
             assertEquals(0, db.queryLong("SELECT count(*) FROM shop.payments"));
             printed.reset();
 
@@ -97,8 +106,9 @@ class CheckoutDemoTest {
             String leftoverJournal = text.substring(from, to);
             assertJournalLine(leftoverJournal, "reserve-inventory", "replayed from journal");
             assertJournalLine(leftoverJournal, "create-order", "replayed from journal");
-            assertJournalLine(leftoverJournal, "charge-payment", "ran for real in this process");
-            assertJournalLine(leftoverJournal, "notify-warehouse", "ran for real in this process");
+            for (String step : STEPS.subList(2, STEPS.size())) {
+                assertJournalLine(leftoverJournal, step, "ran for real in this process");
+            }
             assertTrue(text.contains("Receipt: " + fresh.describe()), text);
             assertEquals(ShopDatabase.INITIAL_STOCK - 2, db.queryLong("SELECT available FROM shop.inventory"));
             assertEquals(2, db.queryLong("SELECT count(*) FROM shop.orders WHERE status = 'SENT_TO_WAREHOUSE'"));

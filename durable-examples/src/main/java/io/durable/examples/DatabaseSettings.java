@@ -1,4 +1,4 @@
-package io.durable.examples.checkout;
+package io.durable.examples;
 
 import io.durable.Durable;
 
@@ -6,8 +6,18 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Where the demo keeps both durable's journal and the shop's tables: one PostgreSQL database,
- * {@code localhost:5432} by default, overridden by the same environment variables durable reads.
+ * Where an example keeps both durable's journal and its own business tables: one PostgreSQL
+ * database, {@code localhost:5432} by default, overridden by the same environment variables durable
+ * reads. Every example's {@code main} starts from here, so each runs on a fresh machine with
+ * PostgreSQL on localhost and nothing else configured.
+ *
+ * <pre>{@code
+ * DatabaseSettings settings = DatabaseSettings.fromEnvironment();
+ * Durable durable = Durable.builder()
+ *         .jdbcUrl(settings.url(), settings.user(), settings.password())
+ *         .schema("access_durable")
+ *         .build();
+ * }</pre>
  *
  * @param url      JDBC URL
  * @param user     database user

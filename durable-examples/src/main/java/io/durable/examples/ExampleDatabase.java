@@ -1,0 +1,162 @@
+package io.durable.examples;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Plain JDBC on an example's business tables: each example keeps them in its own schema of the
+ * database durable uses, next to (not inside) durable's own schema. No pool: the examples make a
+ * handful of business writes, and a connection per transaction keeps the code obvious.
+ *
+ * <pre>{@code
+ * ExampleDatabase db = new ExampleDatabase(DatabaseSettings.fromEnvironment());
+ * db.execute("CREATE SCHEMA IF NOT EXISTS access");
+ * long open = db.inTransaction(c -> ExampleDatabase.queryLong(c,
+ *         "SELECT count(*) FROM access.requests WHERE status = ?", "PENDING_APPROVAL"));
+ * }</pre>
+ */
+public class ExampleDatabase {
+    private final DatabaseSettings settings;
+
+    /**
+     * @param settings where the tables live
+     */
+    public ExampleDatabase(DatabaseSettings settings) {
+        this.settings = settings;
+    }
+
+    /** @return the database these tables live in */
+    public DatabaseSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Runs statements (typically {@code CREATE ... IF NOT EXISTS}) in autocommit, in order.
+     *
+     * @param sql the statements
+     * @throws IllegalStateException naming the database when one fails
+     */
+    public void execute(String... sql) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (String each : sql) {
+                s.execute(each);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot set up tables in " + settings + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs work in one transaction: committed if it returns, rolled back if it throws.
+     *
+     * @param work the statements
+     * @param <T>  what the work returns
+     * @return what the work returned
+     */
+    public <T> T inTransaction(Work<T> work) {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("business database: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs one statement with positional arguments.
+     *
+     * @param c    the connection
+     * @param sql  the statement
+     * @param args its arguments
+     * @return the number of rows changed
+     * @throws SQLException when the statement fails
+     */
+    public static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Prepares a statement and binds positional arguments.
+     *
+     * @param c    the connection
+     * @param sql  the statement
+     * @param args its arguments
+     * @return the statement, to close
+     * @throws SQLException when it cannot be prepared
+     */
+    public static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+        return ps;
+    }
+
+    /**
+     * @param c    the connection
+     * @param sql  a query returning one number
+     * @param args its arguments
+     * @return the first column of the first row, 0 when there is no row
+     * @throws SQLException when the query fails
+     */
+    public static long queryLong(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /**
+     * @param c    the connection
+     * @param sql  a query returning one text column
+     * @param args its arguments
+     * @return the first column of every row, in order
+     * @throws SQLException when the query fails
+     */
+    public static List<String> queryStrings(Connection c, String sql, Object... args) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(settings.url(), settings.user(), settings.password());
+    }
+
+    /**
+     * Database work run by {@link #inTransaction}.
+     *
+     * <pre>{@code
+     * db.inTransaction(c -> ExampleDatabase.update(c, "DELETE FROM access.role_assignments WHERE request_id = ?", id));
+     * }</pre>
+     *
+     * @param <T> what it returns
+     */
+    @FunctionalInterface
+    public interface Work<T> {
+        /**
+         * @param c the connection, in a transaction
+         * @return a result
+         * @throws SQLException when a statement fails
+         */
+        T run(Connection c) throws SQLException;
+    }
+}
