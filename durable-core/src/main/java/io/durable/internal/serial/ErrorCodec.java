@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.durable.DurableException;
 import io.durable.ErrorInfo;
+import io.durable.NonDeterministicWorkflowException;
 import io.durable.RecordedFailureException;
 
 import java.io.PrintWriter;
@@ -24,6 +25,7 @@ import java.util.Objects;
  * where that is impossible, as a {@link RecordedFailureException} carrying what was recorded.
  */
 public final class ErrorCodec {
+    private static final String DIVERGENCE = "nondeterminism";
     private static final int MAX_CAUSE_DEPTH = 8;
 
     private static final int TRUNCATED_FRAMES = 64;
@@ -127,20 +129,43 @@ public final class ErrorCodec {
         if (cause != null && cause != error && depth < MAX_CAUSE_DEPTH) {
             node.set("cause", toNode(cause, depth + 1));
         }
+        if (error instanceof NonDeterministicWorkflowException divergence) {
+            // durable's own failure has no (String) constructor: keep its fields so a result read back
+            // from the database is the same exception as the one thrown live.
+            ObjectNode fields = node.putObject(DIVERGENCE);
+            fields.put("workflowId", divergence.workflowId());
+            fields.put("position", divergence.position());
+            fields.put("recordedStep", divergence.recordedStep());
+            fields.put("attemptedStep", divergence.attemptedStep());
+        }
         return node;
     }
 
+    private Throwable rebuildDivergence(JsonNode fields, JsonNode node, int depth) {
+        JsonNode causeNode = node.get("cause");
+        Throwable cause = causeNode != null && depth < MAX_CAUSE_DEPTH ? rebuild(causeNode, depth + 1) : null;
+        return new NonDeterministicWorkflowException(textOrNull(fields.get("workflowId")),
+                fields.path("position").asInt(), textOrNull(fields.get("recordedStep")),
+                textOrNull(fields.get("attemptedStep")), cause);
+    }
+
     private Throwable rebuild(JsonNode node, int depth) {
+        List<StackTraceElement> frames = new ArrayList<>();
+        for (JsonNode f : node.path("frames")) {
+            frames.add(new StackTraceElement(f.path("c").asText(), f.path("m").asText(),
+                    textOrNull(f.get("f")), f.path("l").asInt()));
+        }
+        JsonNode divergence = node.get(DIVERGENCE);
+        if (divergence != null) {
+            Throwable error = rebuildDivergence(divergence, node, depth);
+            error.setStackTrace(frames.toArray(new StackTraceElement[0]));
+            return error;
+        }
         String className = node.path("class").asText();
         String message = textOrNull(node.get("message"));
         Throwable error = instantiate(className, message);
         if (error == null) {
             return null;
-        }
-        List<StackTraceElement> frames = new ArrayList<>();
-        for (JsonNode f : node.path("frames")) {
-            frames.add(new StackTraceElement(f.path("c").asText(), f.path("m").asText(),
-                    textOrNull(f.get("f")), f.path("l").asInt()));
         }
         error.setStackTrace(frames.toArray(new StackTraceElement[0]));
         JsonNode causeNode = node.get("cause");

@@ -42,6 +42,21 @@ class ErrorCodecTest {
     }
 
     @Test
+    void aNonDeterminismFailureComesBackWithItsFields() {
+        var original = new io.durable.NonDeterministicWorkflowException("wf-9", 2, "Steps.b", null,
+                new IllegalStateException("new validation"));
+        var rebuilt = assertInstanceOf(io.durable.NonDeterministicWorkflowException.class,
+                codec.rebuild(codec.encode(original), "wf-9", 0));
+        assertEquals("wf-9", rebuilt.workflowId());
+        assertEquals(2, rebuilt.position());
+        assertEquals("Steps.b", rebuilt.recordedStep());
+        assertEquals(null, rebuilt.attemptedStep());
+        assertEquals(original.getMessage(), rebuilt.getMessage());
+        assertEquals("new validation", rebuilt.getCause().getMessage());
+        assertArrayEquals(frames(original), frames(rebuilt));
+    }
+
+    @Test
     void fallsBackToRecordedFailureWhenTheClassCannotBeRebuilt() {
         RecordedFailureException e = assertInstanceOf(RecordedFailureException.class,
                 codec.rebuild(codec.encode(new OnlyCode(7)), "wf", 3));
