@@ -55,6 +55,10 @@ public final class Bench {
                     return new Conc().run(db, options);
                 case RECOVERY:
                     return new Recovery().run(db, options);
+                case RECV:
+                    return new Recv().run(db, options);
+                case PARKED:
+                    return new Parked().run(db, options);
                 default:
                     throw new IllegalStateException("unknown workload " + options.workload);
             }

@@ -20,18 +20,18 @@ final class Floor {
     static final int CONNECTIONS = 16;
     static final long WARMUP_MILLIS = 500;
     static final long WINDOW_MILLIS = 3_000;
-    private static final String INSERT = "INSERT INTO floor_rows (id, note) VALUES (?, ?)";
+    static final String INSERT = "INSERT INTO floor_rows (id, note) VALUES (?, ?)";
+    /** Untimed INSERTs on the one connection before the timed ones (at least this many). */
+    static final int WARMUP_INSERTS = 500;
 
     private final AtomicLong ids = new AtomicLong();
 
     String run(BenchDatabase db, Options options) throws Exception {
-        try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE floor_rows (id bigint PRIMARY KEY, note text NOT NULL)");
-        }
+        createTable(db);
         long[] latencies = new long[options.workflows];
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(INSERT)) {
             c.setAutoCommit(true);
-            for (int i = 0; i < Math.max(500, options.warmup); i++) {
+            for (int i = 0; i < Math.max(WARMUP_INSERTS, options.warmup); i++) {
                 insert(ps);
             }
             for (int i = 0; i < latencies.length; i++) {
@@ -52,7 +52,15 @@ final class Floor {
                 .toString();
     }
 
-    private void insert(PreparedStatement ps) throws SQLException {
+    /** Creates {@code floor_rows} in the run's database. */
+    static void createTable(BenchDatabase db) throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE floor_rows (id bigint PRIMARY KEY, note text NOT NULL)");
+        }
+    }
+
+    /** One single-row INSERT of the next ID through {@code ps}, a prepared {@link #INSERT} on an autocommit connection. */
+    void insert(PreparedStatement ps) throws SQLException {
         long id = ids.incrementAndGet();
         ps.setLong(1, id);
         ps.setString(2, "row-" + id);

@@ -9,6 +9,8 @@ import java.util.Locale;
  * [--settle-ms N] [--analyze]}. Options a workload does not use are accepted and ignored.
  */
 final class Options {
+    static final int CONC_CALLERS = 64;
+    static final int PARKED_CALLERS = 8;
     static final String USAGE = String.join("\n",
             "usage: java -jar durable-bench.jar WORKLOAD [options]",
             "workloads:",
@@ -16,13 +18,18 @@ final class Options {
             "  seq       one caller runs workflows of N no-op steps one after another (and 0-step ones interleaved)",
             "  conc      --callers threads run workflows in parallel",
             "  recovery  --workflows workflows left PENDING half-way by a SIGKILLed JVM are finished by a new JVM",
+            "  recv      one workflow at a time waits hot in recv; latency from send() to its result, and the",
+            "            single-row INSERT of floor sampled in between",
+            "  parked    --workflows workflows wait in recv at once (parked): threads, heap, time to park them,",
+            "            then time to wake them all with one message each",
             "options:",
-            "  --steps N       steps per workflow (default 10)",
-            "  --workflows N   measured workflows (default: seq 1000, conc 20000, recovery 10000;",
-            "                  floor: single-connection INSERTs, default 5000)",
-            "  --callers N     concurrent callers for conc (default 64)",
+            "  --steps N       steps per workflow (default 10; seq, conc, recovery)",
+            "  --workflows N   measured workflows (default: seq 1000, conc 20000, recovery 10000, recv 500,",
+            "                  parked 100000; floor: single-connection INSERTs, default 5000)",
+            "  --callers N     concurrent callers: conc (default 64); parked, threads that start and that send",
+            "                  (default " + PARKED_CALLERS + ")",
             "  --pool N        durable's connection pool size (default " + Durable.Builder.DEFAULT_POOL_SIZE + ")",
-            "  --warmup N      warm-up workflows (default: conc 50% of --workflows, others 10%; at least 50)",
+            "  --warmup N      warm-up workflows (default: conc and recv 50% of --workflows, others 10%; at least 50)",
             "  --settle-ms N   conc: pause before sampling pg_stat_database (default 11000, above PostgreSQL's",
             "                  10 s idle flush interval of backend statistics)",
             "  --analyze       ANALYZE durable's tables after the warm-up (recovery: after the crash), so the",
@@ -31,7 +38,7 @@ final class Options {
             "             DURABLE_BENCH_JDBC_USER (default postgres), DURABLE_BENCH_JDBC_PASSWORD (default none)");
 
     enum Workload {
-        FLOOR(5_000), SEQ(1_000), CONC(20_000), RECOVERY(10_000);
+        FLOOR(5_000), SEQ(1_000), CONC(20_000), RECOVERY(10_000), RECV(500), PARKED(100_000);
 
         final int defaultWorkflows;
 
@@ -87,7 +94,7 @@ final class Options {
         }
         int steps = 10;
         Integer workflows = null;
-        int callers = 64;
+        Integer callers = null;
         int pool = Durable.Builder.DEFAULT_POOL_SIZE;
         Integer warmup = null;
         long settleMillis = 11_000;
@@ -134,9 +141,12 @@ final class Options {
             throw new UsageException("--steps must be at least 2 for recovery (the crash comes half-way)");
         }
         // conc's hot methods inline deeply and take C2 over half a second each to compile on two
-        // cores; with a short warm-up those compilations land inside the measured window.
-        int w = warmup != null ? warmup : Math.max(50, workload == Workload.CONC ? n / 2 : n / 10);
-        return new Options(workload, steps, n, callers, pool, w, settleMillis, analyze);
+        // cores; with a short warm-up those compilations land inside the measured window. recv's
+        // 500 round trips are few, and its code paths (send, receive, wake-up) are its own.
+        boolean half = workload == Workload.CONC || workload == Workload.RECV;
+        int w = warmup != null ? warmup : Math.max(50, half ? n / 2 : n / 10);
+        int c = callers != null ? callers : workload == Workload.PARKED ? PARKED_CALLERS : CONC_CALLERS;
+        return new Options(workload, steps, n, c, pool, w, settleMillis, analyze);
     }
 
     private static boolean isKnown(String option) {

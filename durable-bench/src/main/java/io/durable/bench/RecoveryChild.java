@@ -265,8 +265,12 @@ public final class RecoveryChild {
         }
     }
 
-    /** The settings of the pool durable creates for a JDBC URL (JdbcStore), sized by {@code --pool}. */
     private HikariConfig poolConfig() {
+        return durablePoolConfig(url, user, password, pool);
+    }
+
+    /** The settings of the pool durable creates for a JDBC URL (JdbcStore), sized by {@code --pool}. */
+    static HikariConfig durablePoolConfig(String url, String user, String password, int pool) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);

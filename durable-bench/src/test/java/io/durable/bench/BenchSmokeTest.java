@@ -74,6 +74,35 @@ class BenchSmokeTest {
     }
 
     @Test
+    void recv() throws Exception {
+        String line = Bench.run(server, "recv", "--workflows", "20", "--warmup", "10");
+        assertLine(line, "recv", "p50_ms", "p99_ms", "insert_p50_ms");
+        assertTrue(line.contains(" workflows=20 warmup=10 "), line);
+    }
+
+    @Test
+    void parked() throws Exception {
+        String line = Bench.run(server, "parked", "--workflows", "300", "--warmup", "50", "--callers", "4");
+        assertLine(line, "parked", "threads", "heap_mb", "park_s", "wake_all_s", "threads_before", "heap_before_mb");
+        assertTrue(line.contains(" workflows=300 callers=4 warmup=50 "), line);
+        // at most maxConcurrentWorkflows threads run workflows, however many wait
+        long workflowThreads = Long.parseLong(value(line, "workflow_threads"));
+        assertTrue(workflowThreads <= Long.parseLong(value(line, "max_concurrent")), line);
+    }
+
+    @Test
+    void newWorkloadDefaults() throws Exception {
+        Options recv = Options.parse("recv");
+        assertEquals(500, recv.workflows);
+        assertEquals(250, recv.warmup);
+        Options parked = Options.parse("parked");
+        assertEquals(100_000, parked.workflows);
+        assertEquals(10_000, parked.warmup);
+        assertEquals(Options.PARKED_CALLERS, parked.callers);
+        assertEquals(64, Options.parse("conc").callers);
+    }
+
+    @Test
     void badCommandLinesAreRejectedBeforeAnyDatabaseIsCreated() throws Exception {
         List<String> before = benchDatabases();
         assertThrows(Options.UsageException.class, () -> Bench.run(server, "seq", "--bogus", "1"));
@@ -121,6 +150,15 @@ class BenchSmokeTest {
         for (String[] pair : pairs) {
             assertTrue(NUMBER.matcher(pair[1]).matches(), () -> pair[0] + " is not a number: " + line);
         }
+    }
+
+    private static String value(String line, String key) {
+        for (String[] pair : values(line)) {
+            if (pair[0].equals(key)) {
+                return pair[1];
+            }
+        }
+        throw new AssertionError("no " + key + "= in " + line);
     }
 
     private static List<String[]> values(String line) {

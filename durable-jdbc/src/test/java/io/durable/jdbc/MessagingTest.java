@@ -152,6 +152,29 @@ class MessagingTest {
     }
 
     @Test
+    void startsThatFindAFreeThreadDoNotEvictAHotWait(TestDatabase db) {
+        // Four workflow threads: one holds the hot wait, the others are idle and run the quick workflows.
+        Durable durable = Durables.builder(db, "msg-evict").hotWaitWindow(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(30)).maxConcurrentWorkflows(4).build();
+        opened.add(durable);
+        Flows flows = durable.register(Flows.class, new FlowsImpl(durable));
+        durable.start();
+        WorkflowHandle<String> hot = durable.startWorkflow("evict-hot", () -> flows.receiveOne("approval", 600_000));
+        Await.until("the workflow to wait", Duration.ofSeconds(10),
+                () -> count(db, "SELECT count(*) FROM durable.workflows WHERE id = 'evict-hot' AND wait_kind = 'recv'") == 1);
+        for (int i = 0; i < 50; i++) {
+            String id = "evict-quick-" + i;
+            assertEquals("timeout", durable.startWorkflow(id, () -> flows.receiveOne("nothing", 0))
+                    .result(Duration.ofSeconds(10)));
+        }
+        durable.send("evict-hot", "approval", new Approval("fay", true));
+        assertEquals("fay:true", hot.result(Duration.ofSeconds(10)));
+        // A parked workflow is claimed back by the waker, which bumps its epoch; a hot one keeps epoch 1.
+        assertEquals(1, count(db, "SELECT epoch FROM durable.workflows WHERE id = 'evict-hot'"),
+                "the hot wait was evicted although a thread was free for every start");
+    }
+
+    @Test
     void recvTimesOutWithEmptyAndTheTimeoutIsRecorded(TestDatabase db) {
         Instance a = start(db, "msg-timeout", Duration.ofSeconds(5), Duration.ofMillis(50));
         assertEquals("timeout", a.durable().runWorkflow("to-1", () -> a.flows().receiveOne("nothing", 100)));

@@ -49,6 +49,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -78,6 +79,8 @@ public final class Engine {
     private final Map<String, WorkflowRun> runs = new ConcurrentHashMap<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final ThreadPoolExecutor workers;
+    /** Workflow threads running a workflow (waiting hot included), as opposed to idle in the pool. */
+    private final AtomicInteger busyWorkers = new AtomicInteger();
     private ScheduledExecutorService heartbeat;
     private ExecutorRegistration registration;
     private volatile boolean heartbeatLost;
@@ -251,9 +254,13 @@ public final class Engine {
         return runs.containsKey(workflowId);
     }
 
-    /** Whether workflows are queued for a thread: then waiting workflows park at once. */
+    /**
+     * Whether workflows are queued while every workflow thread is busy: then waiting workflows park.
+     * A queue that is not empty alone says nothing: a task handed to the pool sits there until an
+     * idle thread takes it.
+     */
     boolean hasQueuedWork() {
-        return !workers.getQueue().isEmpty();
+        return !workers.getQueue().isEmpty() && busyWorkers.get() >= config.maxConcurrentWorkflows();
     }
 
     RuntimeException closingFailure(String workflowId) {
@@ -360,8 +367,20 @@ public final class Engine {
 
     private void submit(WorkflowRun run) {
         try {
-            workers.execute(() -> execute(run));
-            if (!workers.getQueue().isEmpty()) {
+            workers.execute(() -> {
+                busyWorkers.incrementAndGet();
+                // Whichever comes last, a start that queued a workflow or this thread turning busy, sees
+                // that the queued workflow has no thread left and asks a hot wait to give up its own.
+                if (hasQueuedWork()) {
+                    waiters.evictOne();
+                }
+                try {
+                    execute(run);
+                } finally {
+                    busyWorkers.decrementAndGet();
+                }
+            });
+            if (hasQueuedWork()) {
                 waiters.evictOne();
             }
         } catch (java.util.concurrent.RejectedExecutionException e) {

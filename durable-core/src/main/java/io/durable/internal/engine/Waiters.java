@@ -157,7 +157,16 @@ final class Waiters {
                 return Wake.CLOSING;
             }
             if (wait.evicted) {
-                return Wake.EVICTED;
+                if (engine.hasQueuedWork()) {
+                    return Wake.EVICTED;
+                }
+                // The workflow that asked for a thread found one meanwhile (even this one: the start that
+                // evicted this wait may be its own, taken by this thread before the eviction came).
+                wait.evicted = false;
+                if (engine.hasQueuedWork()) {
+                    wait.evicted = true;
+                    return Wake.EVICTED;
+                }
             }
             long now = System.nanoTime();
             if (deadlineNanos != null && now - deadlineNanos >= 0) {
