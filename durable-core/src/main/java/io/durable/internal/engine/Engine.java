@@ -240,6 +240,7 @@ public final class Engine {
         run.wakeAt = row.wakeAt();
         if (runs.putIfAbsent(row.id(), run) == null) {
             submit(run);
+            waiters.runStarted(row.id());
         }
     }
 
@@ -362,6 +363,7 @@ public final class Engine {
         resumed.wakeAt = claimed.get().wakeAt();
         runs.replace(existing.id(), run, resumed);
         submit(resumed);
+        waiters.runStarted(existing.id());
         return resumed;
     }
 
@@ -623,9 +625,16 @@ public final class Engine {
             if (left <= 0) {
                 throw new ResultTimeoutException(workflowId, timeout);
             }
-            // Waits on another executor's workflow poll the database; wake-ups by notification come later.
-            if (shutdown.awaitClosing(Duration.ofNanos(Math.min(left, poll.toNanos())))) {
-                throw shutdown.interruption(workflowId);
+            // Poll the database (another executor may run it), but wake at once when a run of it
+            // starts here: a parked workflow resumed by its message, say.
+            Waiters.HotWait started = waiters.forRunStart(workflowId);
+            try {
+                if (!runs.containsKey(workflowId) && waiters.await(started, null,
+                        System.nanoTime() + Math.min(left, poll.toNanos())) == Waiters.Wake.CLOSING) {
+                    throw shutdown.interruption(workflowId);
+                }
+            } finally {
+                waiters.unregister(started);
             }
             poll = poll.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : poll.multipliedBy(2);
         }

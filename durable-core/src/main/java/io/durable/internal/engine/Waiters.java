@@ -31,6 +31,7 @@ final class Waiters {
     private static final int CLAIM_BATCH = 1000;
     private static final String MESSAGE = "m";
     private static final String EVENT = "e";
+    private static final String RUN = "r";
 
     /** Why {@link #await} returned. */
     enum Wake { SIGNALLED, DEADLINE, HOT_WINDOW_OVER, EVICTED, CLOSING }
@@ -128,6 +129,18 @@ final class Waiters {
         return register(new HotWait(EVENT + workflowId, inWorkflow));
     }
 
+    /** A caller waiting for a workflow's result, woken when a run of it starts in this process. */
+    HotWait forRunStart(String workflowId) {
+        return register(new HotWait(RUN + workflowId, false));
+    }
+
+    void runStarted(String workflowId) {
+        Set<HotWait> waits = hot.get(RUN + workflowId);
+        if (waits != null) {
+            waits.forEach(HotWait::signal);
+        }
+    }
+
     private HotWait register(HotWait wait) {
         hot.compute(wait.key, (k, set) -> {
             Set<HotWait> waits = set != null ? set : new CopyOnWriteArraySet<>();
@@ -197,8 +210,10 @@ final class Waiters {
 
     /** A message for {@code workflowId} was stored by this process. */
     void messageSent(String workflowId) {
-        onMessage(workflowId);
-        store.publish(MESSAGE + "|" + incarnation + "|" + workflowId);
+        // A receiver waiting or running in this process is this executor's: no other one needs telling.
+        if (!onMessage(workflowId)) {
+            store.publish(MESSAGE + "|" + incarnation + "|" + workflowId);
+        }
     }
 
     /** {@code workflowId} published an event value in this process. */
@@ -219,20 +234,22 @@ final class Waiters {
         }
     }
 
-    private void onMessage(String workflowId) {
+    /** @return true when the workflow waits or runs in this process (and was signalled or noted) */
+    private boolean onMessage(String workflowId) {
         Set<HotWait> waits = hot.get(MESSAGE + workflowId);
         if (waits != null && !waits.isEmpty()) {
             waits.forEach(HotWait::signal);
-            return;
+            return true;
         }
         if (engine.runsHere(workflowId)) {
             missed.add(workflowId);
             // The run may have ended between the two checks; then runEnded missed this entry.
             if (engine.runsHere(workflowId) || !missed.remove(workflowId)) {
-                return;
+                return true;
             }
         }
         wakeLater(workflowId);
+        return false;
     }
 
     /**
