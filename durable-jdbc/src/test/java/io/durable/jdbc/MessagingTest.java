@@ -175,6 +175,38 @@ class MessagingTest {
     }
 
     @Test
+    void aSendToARecvWaitingInTheSameProcessHandsTheMessageOverInOneStatement(TestDatabase db) {
+        Instance a = start(db, "msg-handoff", Duration.ofSeconds(30), Duration.ofSeconds(30));
+        WorkflowHandle<String> handle = a.durable().startWorkflow("handoff-1", () -> a.flows().receiveTwo("t"));
+        Await.until("the workflow to wait", Duration.ofSeconds(10),
+                () -> count(db, "SELECT count(*) FROM durable.workflows WHERE id = 'handoff-1' AND wait_kind = 'recv'") == 1);
+        a.durable().send("handoff-1", "t", "first", "key-1");
+        Await.until("the second recv to wait", Duration.ofSeconds(10), () -> count(db,
+                "SELECT count(*) FROM durable.workflows WHERE id = 'handoff-1' AND wait_kind = 'recv' AND wait_position = 2") == 1);
+        a.durable().send("handoff-1", "t", "first again", "key-1");
+        a.durable().send("handoff-1", "t", "second", "key-2");
+        assertEquals("first,second", handle.result(Duration.ofSeconds(10)));
+        // Stored and consumed by the same statement (same transaction, same now()): no second commit on the path.
+        assertEquals(2, count(db, "SELECT count(*) FROM durable.messages WHERE destination = 'handoff-1'"
+                + " AND consumed_at = sent_at"));
+        assertEquals(2, count(db, "SELECT count(*) FROM durable.messages WHERE destination = 'handoff-1'"));
+        assertEquals(2, count(db, "SELECT count(*) FROM durable.steps WHERE workflow_id = 'handoff-1'"));
+    }
+
+    @Test
+    void aHandOverNeverOvertakesAnOlderMessage(TestDatabase db) {
+        Instance a = start(db, "msg-order", Duration.ofSeconds(30), Duration.ofSeconds(30));
+        WorkflowHandle<String> handle = a.durable().startWorkflow("order-1", () -> a.flows().receiveTwo("t"));
+        Await.until("the workflow to wait", Duration.ofSeconds(10),
+                () -> count(db, "SELECT count(*) FROM durable.workflows WHERE id = 'order-1' AND wait_kind = 'recv'") == 1);
+        // An older message the waiting workflow has not been told about (another process, its notification lost).
+        db.execute("INSERT INTO durable.messages (destination, topic, payload, idempotency_key)"
+                + " VALUES ('order-1', 't', '{\"type\":\"java.lang.String\",\"value\":\"older\"}', 'older')");
+        a.durable().send("order-1", "t", "newer");
+        assertEquals("older,newer", handle.result(Duration.ofSeconds(10)));
+    }
+
+    @Test
     void recvTimesOutWithEmptyAndTheTimeoutIsRecorded(TestDatabase db) {
         Instance a = start(db, "msg-timeout", Duration.ofSeconds(5), Duration.ofMillis(50));
         assertEquals("timeout", a.durable().runWorkflow("to-1", () -> a.flows().receiveOne("nothing", 100)));

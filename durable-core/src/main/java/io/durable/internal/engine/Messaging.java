@@ -67,7 +67,11 @@ final class Messaging {
         if (ctx == null || ctx.inStep() || ctx.engine != engine) {
             String payload = codec.encode(message, destination, 0, "a message on topic '" + topic + "'");
             String key = idempotencyKey != null ? idempotencyKey : "auto:" + UUID.randomUUID();
-            if (store.send(new Message(destination, topic, payload, key))) {
+            Message stored = new Message(destination, topic, payload, key);
+            if (handOver(stored)) {
+                return;
+            }
+            if (store.send(stored)) {
                 waiters.messageSent(destination);
             }
             return;
@@ -95,6 +99,33 @@ final class Messaging {
         }
     }
 
+    /** Hands the message straight to a recv waiting for it in this process; false: send it the usual way. */
+    private boolean handOver(Message message) {
+        Handoff handoff = waiters.claimHandoff(message.destination(), message.topic());
+        if (handoff == null) {
+            return false;
+        }
+        Store.HandOver outcome;
+        try {
+            outcome = store.handOver(message, handoff.receiverStep, executorId, handoff.epoch);
+        } catch (RuntimeException e) {
+            handoff.released();
+            throw e;
+        }
+        switch (outcome) {
+            case DELIVERED:
+                handoff.delivered(message.payload());
+                waiters.messageSent(message.destination());
+                return true;
+            case DUPLICATE:
+                handoff.released();
+                return true;
+            default:
+                handoff.released();
+                return false;
+        }
+    }
+
     // ---- recv ---------------------------------------------------------------------------------
 
     <T> Optional<T> recv(String topic, Duration timeout, Class<T> type) {
@@ -111,12 +142,19 @@ final class Messaging {
         }
         Instant started = Instant.now();
         Instant deadline = ctx.deadlineAt(position, deadline(started, timeout));
+        String what = "the message on topic '" + topic + "'";
         Waiters.HotWait hot = waiters.forMessages(ctx.workflowId);
+        Handoff handoff = new Handoff(topic, row(ctx, position, name, started, null), ctx.epoch);
+        hot.handoff = handoff;
         try {
             boolean waitRecorded = false;
             Long hotUntil = null;
             while (true) {
                 hot.clear();
+                String handed = handoff.beginAttempt();
+                if (handed != null) {
+                    return convert(handed, type, ctx, position, what);
+                }
                 Wait wait = waitRecorded || due(deadline) ? null
                         : new Wait(ctx.workflowId, "recv", topic, null, position, deadline);
                 Receipt receipt;
@@ -124,6 +162,8 @@ final class Messaging {
                     receipt = store.receive(row(ctx, position, name, started, null), topic, executorId, ctx.epoch, wait);
                 } catch (DurableException e) {
                     throw steps.storeFailure(ctx, position, name, e);
+                } finally {
+                    handoff.endAttempt();
                 }
                 switch (receipt.kind()) {
                     case RECEIVED:
@@ -138,8 +178,12 @@ final class Messaging {
                         break;
                 }
                 if (due(deadline)) {
-                    endWait(ctx, position, name, started, null);
-                    return Optional.empty();
+                    handed = handoff.close();
+                    if (handed != null) {
+                        return convert(handed, type, ctx, position, what);
+                    }
+                    StepRow ended = endWait(ctx, position, name, started, null);
+                    return convert(ended.output(), type, ctx, position, what);
                 }
                 if (!waitRecorded) {
                     if (wait == null) {
@@ -149,10 +193,15 @@ final class Messaging {
                     hotUntil = System.nanoTime() + hotWindow.toNanos();
                 }
                 if (!keepWaiting(ctx, hot, deadline, hotUntil)) {
+                    handed = handoff.close();
+                    if (handed != null) {
+                        return convert(handed, type, ctx, position, what);
+                    }
                     throw StepRunner.park(ctx);
                 }
             }
         } finally {
+            handoff.close();
             waiters.unregister(hot);
         }
     }

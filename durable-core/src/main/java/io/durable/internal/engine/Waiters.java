@@ -43,6 +43,8 @@ final class Waiters {
         private volatile boolean evicted;
         private final String key;
         private final boolean workflow;
+        /** Set by a recv waiting on this thread: senders in this process may hand a message over. */
+        volatile Handoff handoff;
 
         private HotWait(String key, boolean workflow) {
             this.key = key;
@@ -127,6 +129,20 @@ final class Waiters {
 
     HotWait forEvent(String workflowId, boolean inWorkflow) {
         return register(new HotWait(EVENT + workflowId, inWorkflow));
+    }
+
+    /** A recv of {@code workflowId} on {@code topic} waiting here that a sender may hand over to now. */
+    Handoff claimHandoff(String workflowId, String topic) {
+        Set<HotWait> waits = hot.get(MESSAGE + workflowId);
+        if (waits != null) {
+            for (HotWait wait : waits) {
+                Handoff handoff = wait.handoff;
+                if (handoff != null && handoff.claim(topic)) {
+                    return handoff;
+                }
+            }
+        }
+        return null;
     }
 
     /** A caller waiting for a workflow's result, woken when a run of it starts in this process. */

@@ -139,6 +139,19 @@ public interface Store extends AutoCloseable {
      */
     boolean send(Message message);
 
+    /** How a direct hand-over ended. */
+    enum HandOver { DELIVERED, DUPLICATE, NOT_DELIVERED }
+
+    /**
+     * Stores a message already consumed by a waiting recv: the message and the receiver's journal
+     * entry (its output the message) in one statement, fenced by the receiver's ownership, only if
+     * the receiver still waits at that position on that topic and no older message is waiting.
+     *
+     * @return DELIVERED; DUPLICATE when the idempotency key was taken (nothing stored); NOT_DELIVERED
+     *         when the receiver could not take it this way (nothing stored: send it the usual way)
+     */
+    HandOver handOver(Message message, StepRow receiverStep, String owner, long epoch);
+
     /** Records a step that sends a message, and stores the message, in one fenced write. */
     StepWrite sendFromStep(StepRow step, String owner, long epoch, Message message);
 

@@ -168,6 +168,11 @@ final class JdbcStore implements Store {
     }
 
     @Override
+    public HandOver handOver(Message message, StepRow receiverStep, String owner, long epoch) {
+        return waits.handOver(message, receiverStep, owner, epoch);
+    }
+
+    @Override
     public StepWrite sendFromStep(StepRow step, String owner, long epoch, Message message) {
         return waits.sendFromStep(step, owner, epoch, message);
     }

@@ -4,6 +4,7 @@ import io.durable.internal.store.Message;
 import io.durable.internal.store.Receipt;
 import io.durable.internal.store.StepRow;
 import io.durable.internal.store.StepWrite;
+import io.durable.internal.store.Store;
 import io.durable.internal.store.Wait;
 import io.durable.internal.store.WorkflowRow;
 
@@ -31,6 +32,7 @@ final class WaitRepository {
     private final String waitEndSql;
     private final String receiveSql;
     private final String sendSql;
+    private final String handOverSql;
     private final String sendFromStepSql;
     private final String setEventSql;
     private final String latestEventSql;
@@ -63,6 +65,18 @@ final class WaitRepository {
                 + " recorded AS (" + stepInsert + " SELECT ?, ?, ?, 'SUCCEEDED', consumed.payload, NULL, 1,"
                 + " timestamptz 'epoch' + ? * interval '1 microsecond', now() FROM consumed RETURNING output)"
                 + " SELECT (SELECT count(*) FROM m), (SELECT output FROM recorded), (SELECT count(*) FROM waiting)";
+        this.handOverSql = "WITH older AS (SELECT 1 FROM " + messages + " WHERE destination = ? AND topic = ?"
+                + " AND consumed_at IS NULL LIMIT 1),"
+                + " owned AS (SELECT 1 FROM " + workflows + " WHERE " + owned + " AND wait_kind = 'recv'"
+                + " AND wait_topic = ? AND wait_position = ? AND NOT EXISTS (SELECT 1 FROM older) FOR UPDATE),"
+                + " sent AS (INSERT INTO " + messages + " (destination, topic, payload, idempotency_key, consumed_at,"
+                + " consumed_position) SELECT ?, ?, ?, ?, now(), ? FROM owned"
+                + " ON CONFLICT (destination, idempotency_key) DO NOTHING RETURNING payload),"
+                + " recorded AS (" + stepInsert + " SELECT ?, ?, ?, 'SUCCEEDED', sent.payload, NULL, 1,"
+                + " timestamptz 'epoch' + ? * interval '1 microsecond', now() FROM sent RETURNING 1),"
+                + " cleared AS (UPDATE " + workflows + " SET wait_kind = NULL, updated_at = now() WHERE id = ?"
+                + " AND EXISTS (SELECT 1 FROM recorded) RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM owned), (SELECT count(*) FROM recorded), (SELECT count(*) FROM cleared)";
         this.sendSql = "INSERT INTO " + messages + " (destination, topic, payload, idempotency_key) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT (destination, idempotency_key) DO NOTHING";
         this.sendFromStepSql = "WITH owned AS (SELECT 1 FROM " + workflows + " WHERE " + owned + " FOR SHARE),"
@@ -170,6 +184,41 @@ final class WaitRepository {
                 ps.setString(3, message.payload());
                 ps.setString(4, message.idempotencyKey());
                 return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    Store.HandOver handOver(Message message, StepRow step, String owner, long epoch) {
+        return db.run("hand a message over to workflow '" + message.destination() + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(handOverSql)) {
+                int i = 1;
+                ps.setString(i++, message.destination());
+                ps.setString(i++, message.topic());
+                i = bindOwned(ps, i, step, owner, epoch);
+                ps.setString(i++, message.topic());
+                ps.setInt(i++, step.position());
+                ps.setString(i++, message.destination());
+                ps.setString(i++, message.topic());
+                ps.setString(i++, message.payload());
+                ps.setString(i++, message.idempotencyKey());
+                ps.setInt(i++, step.position());
+                ps.setString(i++, step.workflowId());
+                ps.setInt(i++, step.position());
+                ps.setString(i++, step.name());
+                ps.setLong(i++, micros(step));
+                ps.setString(i, step.workflowId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(2) == 1) {
+                        return Store.HandOver.DELIVERED;
+                    }
+                    return rs.getLong(1) == 1 ? Store.HandOver.DUPLICATE : Store.HandOver.NOT_DELIVERED;
+                }
+            } catch (SQLException e) {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    return Store.HandOver.NOT_DELIVERED; // the position was taken meanwhile; nothing was stored
+                }
+                throw e;
             }
         });
     }
