@@ -315,7 +315,7 @@ public final class Engine {
                 run.journal = List.of();
                 executing = run;
                 if (onCallerThread) {
-                    execute(run);
+                    execute(run, false);
                 } else {
                     submit(run);
                 }
@@ -377,7 +377,7 @@ public final class Engine {
                     waiters.evictOne();
                 }
                 try {
-                    execute(run);
+                    execute(run, true);
                 } finally {
                     busyWorkers.decrementAndGet();
                 }
@@ -394,7 +394,8 @@ public final class Engine {
 
     // ---- executing ------------------------------------------------------------------------
 
-    private void execute(WorkflowRun run) {
+    /** @param onWorker whether this is a workflow thread (a caller's thread frees none by parking) */
+    private void execute(WorkflowRun run, boolean onWorker) {
         boolean parked = false;
         WorkflowContext outer = WorkflowContext.current();
         String outerMdc = MDC.get(MDC_WORKFLOW_ID);
@@ -406,6 +407,7 @@ public final class Engine {
             }
             List<StepRow> journal = run.journal != null ? run.journal : store.loadJournal(run.workflowId);
             ctx = new WorkflowContext(this, run.workflowId, run.epoch, journal, run.waitPosition, run.wakeAt);
+            ctx.onWorker = onWorker;
             ctx.attach();
             Object value;
             Throwable failure = null;

@@ -143,7 +143,7 @@ final class Messaging {
         Instant started = Instant.now();
         Instant deadline = ctx.deadlineAt(position, deadline(started, timeout));
         String what = "the message on topic '" + topic + "'";
-        Waiters.HotWait hot = waiters.forMessages(ctx.workflowId);
+        Waiters.HotWait hot = waiters.forMessages(ctx.workflowId, ctx.onWorker);
         Handoff handoff = new Handoff(topic, row(ctx, position, name, started, null), ctx.epoch);
         hot.handoff = handoff;
         try {
@@ -220,7 +220,7 @@ final class Messaging {
         }
         Instant started = Instant.now();
         Instant deadline = ctx.deadlineAt(position, deadline(started, duration));
-        Waiters.HotWait hot = waiters.forMessages(ctx.workflowId);
+        Waiters.HotWait hot = waiters.forMessages(ctx.workflowId, ctx.onWorker);
         try {
             boolean waitRecorded = false;
             Long hotUntil = null;
@@ -289,7 +289,7 @@ final class Messaging {
         }
         Instant started = Instant.now();
         Instant deadline = ctx.deadlineAt(position, deadline(started, timeout));
-        Waiters.HotWait hot = waiters.forEvent(workflowId, true);
+        Waiters.HotWait hot = waiters.forEvent(workflowId, ctx.onWorker);
         try {
             boolean waitRecorded = false;
             Long hotUntil = null;
@@ -352,7 +352,7 @@ final class Messaging {
 
     /** Waits in memory while the hot window lasts; false means park now. */
     private boolean keepWaiting(WorkflowContext ctx, Waiters.HotWait hot, Instant deadline, Long hotUntil) {
-        if (engine.hasQueuedWork()) {
+        if (ctx.onWorker && engine.hasQueuedWork()) {
             return hot.isSignalled();
         }
         Long deadlineNanos = deadline == null ? null

@@ -42,13 +42,13 @@ final class Waiters {
         private volatile boolean signalled;
         private volatile boolean evicted;
         private final String key;
-        private final boolean workflow;
+        private final boolean evictable;
         /** Set by a recv waiting on this thread: senders in this process may hand a message over. */
         volatile Handoff handoff;
 
-        private HotWait(String key, boolean workflow) {
+        private HotWait(String key, boolean evictable) {
             this.key = key;
-            this.workflow = workflow;
+            this.evictable = evictable;
         }
 
         void clear() {
@@ -123,12 +123,13 @@ final class Waiters {
 
     // ---- waiting in memory -------------------------------------------------------------------
 
-    HotWait forMessages(String workflowId) {
-        return register(new HotWait(MESSAGE + workflowId, true));
+    /** @param evictable whether it may be asked to park so its (workflow) thread runs queued work */
+    HotWait forMessages(String workflowId, boolean evictable) {
+        return register(new HotWait(MESSAGE + workflowId, evictable));
     }
 
-    HotWait forEvent(String workflowId, boolean inWorkflow) {
-        return register(new HotWait(EVENT + workflowId, inWorkflow));
+    HotWait forEvent(String workflowId, boolean evictable) {
+        return register(new HotWait(EVENT + workflowId, evictable));
     }
 
     /** A recv of {@code workflowId} on {@code topic} waiting here that a sender may hand over to now. */
@@ -214,7 +215,7 @@ final class Waiters {
     void evictOne() {
         for (Set<HotWait> waits : hot.values()) {
             for (HotWait wait : waits) {
-                if (wait.workflow && !wait.evicted) {
+                if (wait.evictable && !wait.evicted) {
                     wait.evict();
                     return;
                 }

@@ -19,6 +19,8 @@ final class WorkflowContext {
     private final int lastRecordedPosition;
     int position;
     int stepPosition;
+    /** Runs on a workflow thread, which parking would free for queued work (not on a caller's thread). */
+    boolean onWorker;
     /** Set once the workflow was unwound; its outcome must never be recorded. */
     UnwindSignal unwound;
     /** Set when replay diverged from the journal; the workflow fails with it even if user code catches it. */
