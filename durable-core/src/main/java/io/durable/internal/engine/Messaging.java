@@ -77,25 +77,50 @@ final class Messaging {
             return;
         }
         String name = "durable.send:" + topic;
-        int position = steps.nextPosition(ctx);
-        StepRow recorded = ctx.recorded(position);
-        if (recorded != null) {
-            steps.checkReplay(ctx, recorded, name);
+        Integer position = positionToRecord(ctx, name);
+        if (position == null) {
             return;
         }
         String payload = codec.encode(message, ctx.workflowId, position, "a message on topic '" + topic + "'");
         String key = idempotencyKey != null ? idempotencyKey : ctx.workflowId + ":" + position;
-        StepRow row = row(ctx, position, name, Instant.now(), null);
+        Message sent = new Message(destination, topic, payload, key);
+        if (recordWithEffect(ctx, position, name, row -> store.sendFromStep(row, executorId, ctx.epoch, sent))) {
+            waiters.messageSent(destination);
+        }
+    }
+
+    /** The next journal position, or null when the journal already holds this call (a replay). */
+    private Integer positionToRecord(WorkflowContext ctx, String name) {
+        int position = steps.nextPosition(ctx);
+        StepRow recorded = ctx.recorded(position);
+        if (recorded != null) {
+            steps.checkReplay(ctx, recorded, name);
+            return null;
+        }
+        return position;
+    }
+
+    /**
+     * Records a step whose effect (a message, an event value) the store writes in the same statement.
+     *
+     * @return true when this call recorded it; false when another write had recorded it first
+     */
+    private boolean recordWithEffect(WorkflowContext ctx, int position, String name,
+                                     java.util.function.Function<StepRow, StepWrite> effect) {
         StepWrite write;
         try {
-            write = store.sendFromStep(row, executorId, ctx.epoch, new Message(destination, topic, payload, key));
+            write = effect.apply(row(ctx, position, name, Instant.now(), null));
         } catch (DurableException e) {
             throw steps.storeFailure(ctx, position, name, e);
         }
         switch (write.kind()) {
-            case RECORDED -> waiters.messageSent(destination);
-            case CONFLICT -> steps.checkReplay(ctx, write.existing(), name);
-            default -> throw steps.fenced(ctx, position);
+            case RECORDED:
+                return true;
+            case CONFLICT:
+                steps.checkReplay(ctx, write.existing(), name);
+                return false;
+            default:
+                throw steps.fenced(ctx, position);
         }
     }
 
@@ -186,9 +211,7 @@ final class Messaging {
                     return convert(ended.output(), type, ctx, position, what);
                 }
                 if (!waitRecorded) {
-                    if (wait == null) {
-                        recordWait(ctx, new Wait(ctx.workflowId, "recv", topic, null, position, deadline), name);
-                    }
+                    // The receive above recorded the wait (the deadline was not due, so it was asked to).
                     waitRecorded = true;
                     hotUntil = System.nanoTime() + hotWindow.toNanos();
                 }
@@ -212,10 +235,8 @@ final class Messaging {
         requireTimeout(duration);
         WorkflowContext ctx = requireWorkflow("sleep(...)");
         String name = "durable.sleep";
-        int position = steps.nextPosition(ctx);
-        StepRow recorded = ctx.recorded(position);
-        if (recorded != null) {
-            steps.checkReplay(ctx, recorded, name);
+        Integer position = positionToRecord(ctx, name);
+        if (position == null) {
             return;
         }
         Instant started = Instant.now();
@@ -250,23 +271,13 @@ final class Messaging {
         }
         WorkflowContext ctx = requireWorkflow("setEvent(\"" + key + "\", ...)");
         String name = "durable.setEvent:" + key;
-        int position = steps.nextPosition(ctx);
-        StepRow recorded = ctx.recorded(position);
-        if (recorded != null) {
-            steps.checkReplay(ctx, recorded, name);
+        Integer position = positionToRecord(ctx, name);
+        if (position == null) {
             return;
         }
         String encoded = codec.encode(value, ctx.workflowId, position, "the value of event '" + key + "'");
-        StepWrite write;
-        try {
-            write = store.setEvent(row(ctx, position, name, Instant.now(), null), executorId, ctx.epoch, key, encoded);
-        } catch (DurableException e) {
-            throw steps.storeFailure(ctx, position, name, e);
-        }
-        switch (write.kind()) {
-            case RECORDED -> waiters.eventSet(ctx.workflowId);
-            case CONFLICT -> steps.checkReplay(ctx, write.existing(), name);
-            default -> throw steps.fenced(ctx, position);
+        if (recordWithEffect(ctx, position, name, row -> store.setEvent(row, executorId, ctx.epoch, key, encoded))) {
+            waiters.eventSet(ctx.workflowId);
         }
     }
 

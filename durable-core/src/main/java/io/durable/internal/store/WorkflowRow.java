@@ -5,9 +5,9 @@ import io.durable.WorkflowStatus;
 import java.time.Instant;
 
 /**
- * One row of the workflows table, payloads still encoded. {@code waitKind} is set while the
- * workflow waits; {@code waitPosition} and {@code wakeAt} remember the last wait's position and
- * deadline (null when it never waited, or waited without a deadline).
+ * One row of the workflows table, payloads still encoded. {@code waitPosition} and {@code wakeAt}
+ * remember the last wait's position and deadline (null when it never waited, or waited without a
+ * deadline), so a replay reaching that wait keeps its deadline.
  */
 public record WorkflowRow(
         String id,
@@ -22,8 +22,6 @@ public record WorkflowRow(
         Instant createdAt,
         Instant updatedAt,
         Instant completedAt,
-        String waitKind,
-        String waitTopic,
         Integer waitPosition,
         Instant wakeAt) {
 }
