@@ -31,6 +31,7 @@ import java.util.Set;
 public final class PayloadCodec {
     private static final String TYPE = "type";
     private static final String VALUE = "value";
+    private static final String STRING_TYPE = String.class.getName();
     /** Types Jackson always reads back as written; the read-back check is skipped for them. */
     private static final Set<Class<?>> SCALARS = Set.of(String.class, Integer.class, Long.class, Boolean.class,
             Double.class, Short.class, Byte.class, Character.class, java.util.UUID.class, java.time.Instant.class);
@@ -115,6 +116,9 @@ public final class PayloadCodec {
         }
         String json = out.toString();
         checkSize(json, args, workflowId, 0);
+        if (allScalars(values)) {
+            return json;
+        }
         try {
             decodeArguments(json);
         } catch (RuntimeException e) {
@@ -173,6 +177,10 @@ public final class PayloadCodec {
         if (value == null) {
             generator.writeNullField(TYPE);
             generator.writeNullField(VALUE);
+        } else if (value instanceof String text) {
+            // The most common step result, written as Jackson would, without a serializer lookup.
+            generator.writeStringField(TYPE, STRING_TYPE);
+            generator.writeStringField(VALUE, text);
         } else {
             JavaType type;
             try {
@@ -189,6 +197,15 @@ public final class PayloadCodec {
             }
         }
         generator.writeEndObject();
+    }
+
+    private static boolean allScalars(Object[] values) {
+        for (Object value : values) {
+            if (value != null && !SCALARS.contains(value.getClass())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reads one envelope; the parser is on its START_OBJECT and is left on its END_OBJECT. */

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 abstract sealed class Checkpoint<R> {
     private final Thread waiter = Thread.currentThread();
     private volatile boolean done;
+    private boolean settled;
     private R result;
     private RuntimeException failure;
 
@@ -20,17 +21,23 @@ abstract sealed class Checkpoint<R> {
         return done;
     }
 
+    /** Stores the outcome; the waiter sees it only after {@link #release()}. */
     void succeed(R value) {
         result = value;
-        finish();
+        settled = true;
     }
 
+    /** Stores a failure; the waiter sees it only after {@link #release()}. */
     void fail(RuntimeException error) {
         failure = error;
-        finish();
+        settled = true;
     }
 
-    private void finish() {
+    /** Hands the outcome to the waiter (a failure if none was stored) and wakes it. */
+    void release() {
+        if (!settled) {
+            failure = new IllegalStateException("the checkpoint writer stopped before recording this checkpoint");
+        }
         done = true;
         LockSupport.unpark(waiter);
     }

@@ -29,11 +29,13 @@ final class CheckpointRepository {
     private static final int START = 1;
     private static final int STEP = 2;
     private static final int COMPLETE = 3;
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final String startsCte;
     private final String stepsCte;
+    private final String stepsCteTolerant;
     private final String completionsCte;
-    private final String[] batchSql = new String[8];
+    private final String[] batchSql = new String[16];
     private final String insertStepSql;
     private final String insertWorkflowSql;
     private final String completeOneSql;
@@ -60,7 +62,9 @@ final class CheckpointRepository {
                 + " attempts, started_us, completed_us, owner, epoch)"
                 + " CROSS JOIN LATERAL (SELECT 1 FROM " + workflows + " w WHERE w.id = v.workflow_id"
                 + " AND w.owner = v.owner AND w.epoch = v.epoch AND w.status = 'PENDING' FOR SHARE) owned"
-                + " ON CONFLICT (workflow_id, position) DO NOTHING RETURNING workflow_id, position)";
+                + " RETURNING workflow_id, position)";
+        this.stepsCteTolerant = stepsCte.replace(" RETURNING workflow_id, position)",
+                " ON CONFLICT (workflow_id, position) DO NOTHING RETURNING workflow_id, position)");
         // An UPDATE joined to the arrays has the same hazard, and its target cannot be joined laterally.
         // So a completion is an upsert whose rows come from the same locking lookup: every row it
         // proposes exists (and is locked), so ON CONFLICT always takes the update path, found through
@@ -109,11 +113,25 @@ final class CheckpointRepository {
         if (total == 1 && completions.size() == 1) {
             return new Outcomes(Map.of(), Map.of(), completeOne(c, completions.get(0)));
         }
+        try {
+            return writeBatch(c, starts, steps, completions, false);
+        } catch (SQLException e) {
+            if (steps.isEmpty() || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            // A position already recorded: rare (a replay racing a write), so only then pay for the
+            // conflict check on every row. The failed statement changed nothing.
+            return writeBatch(c, starts, steps, completions, true);
+        }
+    }
+
+    private Outcomes writeBatch(Connection c, List<Checkpoint.Start> starts, List<Checkpoint.Step> steps,
+                                List<Checkpoint.Complete> completions, boolean tolerant) throws SQLException {
         Set<String> startedIds = new HashSet<>();
         Set<String> recordedSteps = new HashSet<>();
         Set<String> completedIds = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(batchSql(!starts.isEmpty(), !steps.isEmpty(),
-                !completions.isEmpty()))) {
+                !completions.isEmpty(), tolerant))) {
             int index = 1;
             if (!starts.isEmpty()) {
                 index = bindStarts(c, ps, index, starts);
@@ -140,8 +158,8 @@ final class CheckpointRepository {
                 completionOutcomes(completions, completedIds));
     }
 
-    private String batchSql(boolean withStarts, boolean withSteps, boolean withCompletions) {
-        int shape = (withStarts ? 4 : 0) | (withSteps ? 2 : 0) | (withCompletions ? 1 : 0);
+    private String batchSql(boolean withStarts, boolean withSteps, boolean withCompletions, boolean tolerant) {
+        int shape = (tolerant ? 8 : 0) | (withStarts ? 4 : 0) | (withSteps ? 2 : 0) | (withCompletions ? 1 : 0);
         String sql = batchSql[shape];
         if (sql == null) {
             List<String> ctes = new ArrayList<>();
@@ -151,7 +169,7 @@ final class CheckpointRepository {
                 selects.add("SELECT " + START + ", id, 0 FROM s");
             }
             if (withSteps) {
-                ctes.add(stepsCte);
+                ctes.add(tolerant ? stepsCteTolerant : stepsCte);
                 selects.add("SELECT " + STEP + ", workflow_id, position FROM p");
             }
             if (withCompletions) {

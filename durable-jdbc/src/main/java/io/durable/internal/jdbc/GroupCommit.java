@@ -12,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Group commit without a writer thread: a caller that finds no writer busy becomes the writer,
  * drains every pending checkpoint (its own included) into one transaction, commits, and releases
- * all their waiters; callers arriving meanwhile queue up for the next batch. Alone, a caller
+ * all their waiters (after handing the writer's slot on); callers arriving meanwhile queue up for
+ * the next batch. Alone, a caller
  * writes its own checkpoint at once, with no hand-off and no batching delay. Each waiter returns
  * only after its checkpoint is committed.
  */
@@ -37,17 +38,20 @@ final class GroupCommit {
         boolean interrupted = false;
         while (!item.isDone()) {
             if (tryLead()) {
+                List<Checkpoint<?>> batch = drain();
                 try {
-                    List<Checkpoint<?>> batch = drain();
                     if (!batch.isEmpty()) {
                         write(batch);
                     }
                 } finally {
                     writers.decrementAndGet();
-                }
-                Checkpoint<?> next = pending.peek();
-                if (next != null) {
-                    LockSupport.unpark(next.waiter());
+                    // The next batch goes first: waking this batch's waiters one by one takes a while,
+                    // and the next leader's round trip overlaps it.
+                    Checkpoint<?> next = pending.peek();
+                    if (next != null) {
+                        LockSupport.unpark(next.waiter());
+                    }
+                    batch.forEach(Checkpoint::release);
                 }
             } else {
                 LockSupport.park(this);
