@@ -55,6 +55,10 @@ final class Conc {
             durable.close();
             awaitOtherBackendsGone(monitor);
             long commits1 = commits(monitor);
+            // The machine's write capacity at the same moment of the run: a shared VM's speed drifts
+            // by a factor of two within an hour, so the throughput alone cannot be compared across runs.
+            Floor.createTable(db);
+            double floorRows = new Floor().parallel(db);
 
             double seconds = window / 1e9;
             double wfPerSecond = options.workflows / seconds;
@@ -65,6 +69,8 @@ final class Conc {
                     .add("p99_ms", Stats.percentileMillis(latencies, 99), 3)
                     .add("p50_ms", Stats.percentileMillis(latencies, 50), 3)
                     .add("window_s", seconds, 2)
+                    .add("insert_rows_per_s_16", Math.round(floorRows))
+                    .add("rows_over_floor", wfPerSecond * (options.steps + 2) / floorRows, 2)
                     .add("steps", options.steps)
                     .add("workflows", options.workflows)
                     .add("callers", options.callers)

@@ -68,7 +68,7 @@ final class Floor {
     }
 
     /** 16 threads insert flat out; rows are counted over a window that starts after a short warm-up. */
-    private double parallel(BenchDatabase db) throws Exception {
+    double parallel(BenchDatabase db) throws Exception {
         AtomicLong[] counts = new AtomicLong[CONNECTIONS];
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();

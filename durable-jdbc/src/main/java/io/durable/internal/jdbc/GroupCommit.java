@@ -44,14 +44,12 @@ final class GroupCommit {
                         write(batch);
                     }
                 } finally {
+                    batch.forEach(Checkpoint::release);
                     writers.decrementAndGet();
-                    // The next batch goes first: waking this batch's waiters one by one takes a while,
-                    // and the next leader's round trip overlaps it.
                     Checkpoint<?> next = pending.peek();
                     if (next != null) {
                         LockSupport.unpark(next.waiter());
                     }
-                    batch.forEach(Checkpoint::release);
                 }
             } else {
                 LockSupport.park(this);
