@@ -7,7 +7,10 @@ import java.time.Instant;
 /**
  * One row of the workflows table, payloads still encoded. {@code waitPosition} and {@code wakeAt}
  * remember the last wait's position and deadline (null when it never waited, or waited without a
- * deadline), so a replay reaching that wait keeps its deadline.
+ * deadline), so a replay reaching that wait keeps its deadline. {@code parentId}/{@code parentPosition}
+ * name the workflow (and its journal position) that started this one as a child; {@code deadlineAt}
+ * is when it times out; {@code forkedFrom}/{@code forkPosition} name the execution whose journal a
+ * fork reused, up to that position. All null when not applicable.
  */
 public record WorkflowRow(
         String id,
@@ -23,5 +26,10 @@ public record WorkflowRow(
         Instant updatedAt,
         Instant completedAt,
         Integer waitPosition,
-        Instant wakeAt) {
+        Instant wakeAt,
+        String parentId,
+        Integer parentPosition,
+        Instant deadlineAt,
+        String forkedFrom,
+        Integer forkPosition) {
 }

@@ -18,7 +18,7 @@ import java.util.Optional;
 final class Rows {
     static final String WORKFLOW_COLUMNS =
             "id, name, status, inputs, output, error, owner, epoch, recovery_attempts, created_at, updated_at, completed_at,"
-            + " wait_position, wake_at";
+            + " wait_position, wake_at, parent_id, parent_position, deadline_at, forked_from, fork_position";
     static final String STEP_COLUMNS =
             "workflow_id, position, name, status, output, error, attempts, started_at, completed_at";
 
@@ -53,7 +53,8 @@ final class Rows {
         return new WorkflowRow(rs.getString(1), rs.getString(2), WorkflowStatus.valueOf(rs.getString(3)),
                 rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getInt(9),
                 instant(rs.getTimestamp(10)), instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)),
-                (Integer) rs.getObject(13), instant(rs.getTimestamp(14)));
+                (Integer) rs.getObject(13), instant(rs.getTimestamp(14)), rs.getString(15), (Integer) rs.getObject(16),
+                instant(rs.getTimestamp(17)), rs.getString(18), (Integer) rs.getObject(19));
     }
 
     static StepRow step(ResultSet rs) throws SQLException {
