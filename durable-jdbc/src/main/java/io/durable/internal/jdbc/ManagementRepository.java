@@ -23,6 +23,11 @@ import java.util.Set;
  */
 final class ManagementRepository {
     private static final String ORDER = " ORDER BY created_at DESC, id DESC";
+    /**
+     * The status indexes of V5 carry the "C" collation so that only this condition matches them: the
+     * checkpoint writes' {@code status = 'PENDING'} (default collation) cannot be planned on them.
+     */
+    private static final String STATUS_EQUALS = "status COLLATE \"C\" = ?";
 
     private final Database db;
     private final String schema;
@@ -98,7 +103,7 @@ final class ManagementRepository {
         if (branches.size() <= 1) {
             List<Object> all = new ArrayList<>();
             List<String> where = new ArrayList<>();
-            branches.forEach(status -> add(where, all, "status = ?", status.name()));
+            branches.forEach(status -> add(where, all, STATUS_EQUALS, status.name()));
             where.addAll(conditions);
             all.addAll(binds);
             all.add(fetch);
@@ -108,7 +113,7 @@ final class ManagementRepository {
         List<String> parts = new ArrayList<>();
         for (WorkflowStatus status : branches) {
             List<String> where = new ArrayList<>();
-            add(where, all, "status = ?", status.name());
+            add(where, all, STATUS_EQUALS, status.name());
             where.addAll(conditions);
             all.addAll(binds);
             all.add(fetch);
