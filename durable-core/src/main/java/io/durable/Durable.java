@@ -388,13 +388,74 @@ public final class Durable implements AutoCloseable {
     }
 
     /**
-     * The journal of an execution: one entry per recorded step, in position order.
+     * The journal of an execution: one entry per recorded step, in position order, with its name,
+     * outcome (value or exception), attempts, duration and the child workflow it started.
+     *
+     * <pre>{@code
+     * for (StepInfo s : durable.steps("order-42")) {
+     *     System.out.println(s.position() + " " + s.name() + " " + s.status() + " " + s.duration()
+     *             + s.childWorkflowId().map(c -> " -> " + c).orElse(""));
+     * }
+     * }</pre>
      *
      * @param workflowId the execution's ID
      * @return the recorded steps (empty if none or unknown)
      */
     public List<StepInfo> steps(String workflowId) {
         return engine.steps(workflowId);
+    }
+
+    /**
+     * Lists executions newest first, filtered and paged; see {@link WorkflowQuery}. Served by indexes
+     * (see docs/management.md), so a page costs about the same on a table of any size.
+     *
+     * <pre>{@code
+     * WorkflowQuery stuck = WorkflowQuery.all().status(WorkflowStatus.PENDING).name("checkout").limit(20);
+     * WorkflowPage page = durable.listWorkflows(stuck);
+     * page.items().forEach(w -> System.out.println(w.id() + " since " + w.createdAt()));
+     * if (page.hasMore()) {
+     *     page = durable.listWorkflows(stuck.after(page.nextCursor().get()));
+     * }
+     * }</pre>
+     *
+     * @param query filters, page size and the cursor of the previous page
+     * @return at most {@code query.limit()} executions, and a cursor when more follow
+     */
+    public WorkflowPage listWorkflows(WorkflowQuery query) {
+        return engine.listWorkflows(query);
+    }
+
+    /**
+     * Counts every execution by workflow name and status, for a dashboard. It reads the whole table:
+     * on a large one, prefer {@link #countWorkflows(Instant, Instant)} with a recent time range.
+     *
+     * <pre>{@code
+     * durable.countWorkflows().forEach(c -> System.out.println(c.name() + " " + c.status() + " " + c.count()));
+     * }</pre>
+     *
+     * @return one entry per (name, status) present, ordered by name then status
+     */
+    public List<WorkflowCount> countWorkflows() {
+        return engine.countWorkflows(null, null);
+    }
+
+    /**
+     * Counts the executions created in {@code [from, before)} by workflow name and status.
+     *
+     * <pre>{@code
+     * Instant now = Instant.now();
+     * List<WorkflowCount> lastHour = durable.countWorkflows(now.minus(Duration.ofHours(1)), now);
+     * }</pre>
+     *
+     * @param from   inclusive lower bound of the creation time (database clock)
+     * @param before exclusive upper bound
+     * @return one entry per (name, status) present, ordered by name then status
+     * @throws IllegalArgumentException if {@code from} is not before {@code before}
+     */
+    public List<WorkflowCount> countWorkflows(Instant from, Instant before) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(before, "before");
+        return engine.countWorkflows(from, before);
     }
 
     /** @return this process's executor ID */

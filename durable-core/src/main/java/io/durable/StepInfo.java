@@ -9,18 +9,20 @@ import java.util.Optional;
  *
  * <pre>{@code
  * for (StepInfo s : durable.steps("order-42")) {
- *     System.out.println(s.position() + " " + s.name() + " " + s.status() + " in " + s.duration().toMillis() + " ms");
+ *     System.out.println(s.position() + " " + s.name() + " " + s.status() + " in " + s.duration().toMillis() + " ms"
+ *             + s.childWorkflowId().map(child -> ", started " + child).orElse(""));
  * }
  * }</pre>
  *
- * @param position    1-based position of the step in the workflow
- * @param name        the step name
- * @param status      the recorded outcome
- * @param output      the recorded value, decoded (null when failed)
- * @param error       the recorded exception, present when failed
- * @param attempts    how many times the step ran before this outcome was recorded
- * @param startedAt   when the first attempt started
- * @param completedAt when the outcome was recorded
+ * @param position        1-based position of the step in the workflow
+ * @param name            the step name
+ * @param status          the recorded outcome
+ * @param output          the recorded value, decoded (null when failed)
+ * @param error           the recorded exception, present when failed
+ * @param attempts        how many times the step ran before this outcome was recorded
+ * @param startedAt       when the first attempt started
+ * @param completedAt     when the outcome was recorded
+ * @param childWorkflowId the child workflow this step started, if it started one
  */
 public record StepInfo(
         int position,
@@ -30,7 +32,8 @@ public record StepInfo(
         Optional<ErrorInfo> error,
         int attempts,
         Instant startedAt,
-        Instant completedAt) {
+        Instant completedAt,
+        Optional<String> childWorkflowId) {
 
     /** @return how long the step took, all attempts included */
     public Duration duration() {

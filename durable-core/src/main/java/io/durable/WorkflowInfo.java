@@ -3,6 +3,7 @@ package io.durable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What the database holds about one workflow execution.
@@ -10,6 +11,7 @@ import java.util.Optional;
  * <pre>{@code
  * WorkflowInfo info = durable.workflow("order-42").orElseThrow();
  * System.out.println(info.status() + " on " + info.executorId());
+ * info.parentId().ifPresent(parent -> System.out.println("child of " + parent));
  * }</pre>
  *
  * @param id               the workflow ID
@@ -24,6 +26,11 @@ import java.util.Optional;
  * @param createdAt        when it started (database clock)
  * @param updatedAt        last change of the row (database clock)
  * @param completedAt      when it finished, null while pending
+ * @param parentId         the workflow that started this one as its child, if any
+ * @param deadline         when it times out, if it has a timeout or deadline (its own or its parent's)
+ * @param forkedFrom       the execution this one was forked from, if it is a fork
+ * @param forkPosition     the journal position the fork executes from (the steps before it were copied
+ *                         from {@code forkedFrom}); present for a fork
  */
 public record WorkflowInfo(
         String id,
@@ -37,5 +44,9 @@ public record WorkflowInfo(
         int recoveryAttempts,
         Instant createdAt,
         Instant updatedAt,
-        Instant completedAt) {
+        Instant completedAt,
+        Optional<String> parentId,
+        Optional<Instant> deadline,
+        Optional<String> forkedFrom,
+        OptionalInt forkPosition) {
 }

@@ -10,9 +10,12 @@ import io.durable.StepOptions;
 import io.durable.WorkflowFailedException;
 import io.durable.WorkflowHandle;
 import io.durable.WorkflowIdConflictException;
+import io.durable.WorkflowCount;
 import io.durable.WorkflowInfo;
 import io.durable.WorkflowInterruptedException;
 import io.durable.WorkflowNotFoundException;
+import io.durable.WorkflowPage;
+import io.durable.WorkflowQuery;
 import io.durable.WorkflowStatus;
 import io.durable.internal.serial.ErrorCodec;
 import io.durable.internal.serial.PayloadCodec;
@@ -75,6 +78,7 @@ public final class Engine {
     private final StepRunner steps;
     private final Waiters waiters;
     private final Messaging messaging;
+    private final Inspection inspection;
     private final Shutdown shutdown = new Shutdown();
     private final Map<String, WorkflowRun> runs = new ConcurrentHashMap<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -99,6 +103,7 @@ public final class Engine {
         this.waiters = new Waiters(this, store, shutdown, config.pollInterval());
         this.messaging = new Messaging(this, store, codec, steps, waiters, config.executorId(), config.hotWaitWindow(),
                 config.pollInterval());
+        this.inspection = new Inspection(store, codec, errors);
         this.workers = new ThreadPoolExecutor(config.maxConcurrentWorkflows(), config.maxConcurrentWorkflows(),
                 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new NamedThreadFactory("durable-workflow", false, config.classLoader()));
@@ -704,10 +709,7 @@ public final class Engine {
      */
     public Optional<WorkflowInfo> workflow(String workflowId) {
         requireStarted();
-        return store.findWorkflow(workflowId).map(row -> new WorkflowInfo(row.id(), row.name(), row.status(),
-                Arrays.asList(decodeArgumentsForDisplay(row.inputs())), decodeForDisplay(row.output()),
-                Optional.ofNullable(row.error()).map(errors::info), row.owner(), row.epoch(), row.recoveryAttempts(),
-                row.createdAt(), row.updatedAt(), row.completedAt()));
+        return inspection.workflow(workflowId);
     }
 
     /**
@@ -716,29 +718,26 @@ public final class Engine {
      */
     public List<StepInfo> steps(String workflowId) {
         requireStarted();
-        List<StepInfo> out = new ArrayList<>();
-        for (StepRow row : store.loadJournal(workflowId)) {
-            Optional<ErrorInfo> error = Optional.ofNullable(row.error()).map(errors::info);
-            out.add(new StepInfo(row.position(), row.name(), row.status(), decodeForDisplay(row.output()), error,
-                    row.attempts(), row.startedAt(), row.completedAt()));
-        }
-        return out;
+        return inspection.journal(workflowId);
     }
 
-    private Object decodeForDisplay(String json) {
-        try {
-            return codec.decode(json);
-        } catch (RuntimeException e) {
-            return json;
-        }
+    /**
+     * @param query filters, page size and cursor
+     * @return one page of executions, newest first
+     */
+    public WorkflowPage listWorkflows(WorkflowQuery query) {
+        requireStarted();
+        return inspection.list(query);
     }
 
-    private Object[] decodeArgumentsForDisplay(String json) {
-        try {
-            return codec.decodeArguments(json);
-        } catch (RuntimeException e) {
-            return new Object[] {json};
-        }
+    /**
+     * @param createdFrom   inclusive lower bound of the creation time, or null
+     * @param createdBefore exclusive upper bound, or null
+     * @return counts by workflow name and status
+     */
+    public List<WorkflowCount> countWorkflows(Instant createdFrom, Instant createdBefore) {
+        requireStarted();
+        return inspection.counts(createdFrom, createdBefore);
     }
 
     // ---- helpers --------------------------------------------------------------------------

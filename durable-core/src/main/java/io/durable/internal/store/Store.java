@@ -105,6 +105,32 @@ public interface Store extends AutoCloseable {
      */
     Optional<WorkflowRow> findWorkflow(String workflowId);
 
+    // ---- management ----------------------------------------------------------------------
+
+    /**
+     * One page of the workflow listing, newest first ({@code created_at DESC, id DESC}), starting after
+     * the query's cursor.
+     *
+     * @param query filters, page size and cursor
+     * @return up to {@code query.limit() + 1} rows: one more than the page holds tells that another follows
+     */
+    List<WorkflowRow> listWorkflows(io.durable.WorkflowQuery query);
+
+    /**
+     * Counts executions by name and status.
+     *
+     * @param createdFrom   inclusive lower bound of the creation time, or null
+     * @param createdBefore exclusive upper bound of the creation time, or null
+     * @return one entry per (name, status) present, ordered by name then status
+     */
+    List<io.durable.WorkflowCount> countWorkflows(java.time.Instant createdFrom, java.time.Instant createdBefore);
+
+    /**
+     * @param workflowId the workflow
+     * @return its journal for display, ordered by position, with the child workflow each step started
+     */
+    List<JournalEntry> inspectJournal(String workflowId);
+
     // ---- waits, messages and events ------------------------------------------------------
 
     /**

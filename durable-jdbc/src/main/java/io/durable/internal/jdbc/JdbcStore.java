@@ -36,6 +36,7 @@ final class JdbcStore implements Store {
     private final GroupCommit groupCommit;
     private final WaitRepository waits;
     private final Notifications notifications;
+    private final ManagementRepository management;
 
     JdbcStore(StoreConfig config) {
         this.config = config;
@@ -58,6 +59,7 @@ final class JdbcStore implements Store {
                 config.checkpointBatchSize());
         this.waits = new WaitRepository(db, config.schema());
         this.notifications = new Notifications(dataSource, config.schema());
+        this.management = new ManagementRepository(db, config.schema());
     }
 
     private static HikariDataSource createPool(StoreConfig config) {
@@ -145,6 +147,21 @@ final class JdbcStore implements Store {
     @Override
     public Optional<WorkflowRow> findWorkflow(String workflowId) {
         return workflows.find(workflowId);
+    }
+
+    @Override
+    public List<WorkflowRow> listWorkflows(io.durable.WorkflowQuery query) {
+        return management.list(query);
+    }
+
+    @Override
+    public List<io.durable.WorkflowCount> countWorkflows(java.time.Instant createdFrom, java.time.Instant createdBefore) {
+        return management.counts(createdFrom, createdBefore);
+    }
+
+    @Override
+    public List<io.durable.internal.store.JournalEntry> inspectJournal(String workflowId) {
+        return steps.inspect(workflowId);
     }
 
     @Override
