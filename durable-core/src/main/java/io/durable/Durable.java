@@ -145,6 +145,220 @@ public final class Durable implements AutoCloseable {
     }
 
     /**
+     * Runs a workflow with a timeout or deadline and waits for its result; see
+     * {@link #runWorkflow(String, WorkflowFunction)}. The deadline is stored with the workflow when
+     * this call creates it (a second start of the same ID keeps the first one's deadline).
+     *
+     * <pre>{@code
+     * String receipt = durable.runWorkflow("order-42", StartOptions.timeout(Duration.ofMinutes(10)),
+     *         () -> checkout.checkout(order));   // WorkflowTimedOutException if it takes longer
+     * }</pre>
+     *
+     * @param workflowId names the execution
+     * @param options    its timeout or deadline
+     * @param workflow   a lambda calling one {@link Workflow} method through its proxy
+     * @param <T>        the result type
+     * @param <X>        a checked exception the workflow method declares
+     * @return the workflow's result
+     * @throws X when the workflow fails with it
+     * @throws WorkflowTimedOutException when its deadline passes first
+     */
+    @SuppressWarnings("unchecked")
+    public <T, X extends Exception> T runWorkflow(String workflowId, StartOptions options,
+                                                 WorkflowFunction<T, X> workflow) throws X {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(workflow, "workflow");
+        return (T) engine.registry().run(workflowId, options, workflow::call);
+    }
+
+    /**
+     * Runs a {@code void} workflow with a timeout or deadline; see {@link #runWorkflow(String, StartOptions, WorkflowFunction)}.
+     *
+     * <pre>{@code
+     * durable.runWorkflow("nightly-2030-01-01", StartOptions.deadline(sixAm), () -> batch.run(day));
+     * }</pre>
+     *
+     * @param workflowId names the execution
+     * @param options    its timeout or deadline
+     * @param workflow   a lambda calling one {@link Workflow} method through its proxy
+     * @param <X>        a checked exception the workflow method declares
+     * @throws X when the workflow fails with it
+     */
+    public <X extends Exception> void runWorkflow(String workflowId, StartOptions options,
+                                                  WorkflowProcedure<X> workflow) throws X {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(workflow, "workflow");
+        engine.registry().run(workflowId, options, workflow::call);
+    }
+
+    /**
+     * Starts a workflow with a timeout or deadline and returns at once; see
+     * {@link #startWorkflow(String, WorkflowFunction)} and {@link StartOptions}.
+     *
+     * <pre>{@code
+     * WorkflowHandle<String> h = durable.startWorkflow("order-42", StartOptions.timeout(Duration.ofHours(1)),
+     *         () -> checkout.checkout(order));
+     * }</pre>
+     *
+     * @param workflowId names the execution
+     * @param options    its timeout or deadline
+     * @param workflow   a lambda calling one {@link Workflow} method through its proxy
+     * @param <T>        the result type
+     * @param <X>        a checked exception the workflow method declares
+     * @return a handle to the execution
+     */
+    public <T, X extends Exception> WorkflowHandle<T> startWorkflow(String workflowId, StartOptions options,
+                                                                    WorkflowFunction<T, X> workflow) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(workflow, "workflow");
+        return engine.registry().start(workflowId, options, workflow::call);
+    }
+
+    /**
+     * Starts a {@code void} workflow with a timeout or deadline; see {@link #startWorkflow(String, StartOptions, WorkflowFunction)}.
+     *
+     * <pre>{@code
+     * durable.startWorkflow("cleanup-7", StartOptions.timeout(Duration.ofMinutes(30)), () -> jobs.cleanup(7));
+     * }</pre>
+     *
+     * @param workflowId names the execution
+     * @param options    its timeout or deadline
+     * @param workflow   a lambda calling one {@link Workflow} method through its proxy
+     * @param <X>        a checked exception the workflow method declares
+     * @return a handle to the execution
+     */
+    public <X extends Exception> WorkflowHandle<Void> startWorkflow(String workflowId, StartOptions options,
+                                                                   WorkflowProcedure<X> workflow) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(workflow, "workflow");
+        return engine.registry().start(workflowId, options, workflow::call);
+    }
+
+    // ---- cancel, resume, fork ---------------------------------------------------------------
+
+    /**
+     * Cancels a workflow: marks it {@link WorkflowStatus#CANCELLED} in the database at once, from any
+     * process. A run waiting ({@code recv}, {@code sleep}, {@code getEvent}) is woken and stops; a
+     * run executing a step lets that step finish, records its result, and stops before the next one;
+     * a run still queued for a thread never starts. {@link WorkflowHandle#result()} then throws
+     * {@link WorkflowCancelledException}. Workflows it started as children keep running; see
+     * {@link #cancel(String, boolean)}.
+     *
+     * <pre>{@code
+     * if (durable.cancel("order-42")) { ... it was running and is now cancelled ... }
+     * }</pre>
+     *
+     * @param workflowId the workflow
+     * @return true if this call cancelled it; false if it had already finished (any status other than
+     *         PENDING), which is left as it is
+     * @throws WorkflowNotFoundException if no workflow has that ID
+     */
+    public boolean cancel(String workflowId) {
+        return engine.cancel(workflowId, false);
+    }
+
+    /**
+     * Cancels a workflow and, with {@code withChildren}, every unfinished workflow below it (its
+     * children, their children, and so on); see {@link #cancel(String)}.
+     *
+     * <pre>{@code
+     * durable.cancel("order-42", true);   // the order and every child it started
+     * }</pre>
+     *
+     * @param workflowId   the workflow
+     * @param withChildren also cancel the workflows it started, transitively
+     * @return true if this call cancelled {@code workflowId} itself (its descendants are cancelled
+     *         where unfinished even when it had already finished)
+     * @throws WorkflowNotFoundException if no workflow has that ID
+     */
+    public boolean cancel(String workflowId, boolean withChildren) {
+        return engine.cancel(workflowId, withChildren);
+    }
+
+    /**
+     * Continues a CANCELLED, TIMED_OUT, FAILED or DEAD_LETTER workflow from its last checkpoint, in
+     * this process: it becomes PENDING again (under a new ownership epoch, with its recovery count
+     * reset and its recorded outcome cleared) and replays its journal; recorded steps are not run
+     * again. A FAILED workflow whose last journal entry is a failed step has that entry removed, so
+     * the step runs again (earlier failed steps the workflow caught stay recorded). A TIMED_OUT
+     * workflow loses its deadline; the others keep theirs (see {@link #resume(String, StartOptions)}).
+     * A PENDING workflow is left alone (the handle is returned).
+     *
+     * <pre>{@code
+     * String receipt = durable.<String>resume("order-42").result();
+     * }</pre>
+     *
+     * @param workflowId the workflow
+     * @param <T>        its result type
+     * @return a handle to the resumed execution
+     * @throws WorkflowNotFoundException if no workflow has that ID
+     * @throws IllegalStateException     if it SUCCEEDED, or its workflow is not registered in this process
+     */
+    public <T> WorkflowHandle<T> resume(String workflowId) {
+        return engine.resume(workflowId, null);
+    }
+
+    /**
+     * Like {@link #resume(String)}, giving the workflow a new timeout (measured from now) or
+     * deadline, or none with {@link StartOptions#defaults()}.
+     *
+     * <pre>{@code
+     * durable.resume("report-7", StartOptions.timeout(Duration.ofHours(1)));
+     * }</pre>
+     *
+     * @param workflowId the workflow
+     * @param options    its new timeout or deadline
+     * @param <T>        its result type
+     * @return a handle to the resumed execution
+     */
+    public <T> WorkflowHandle<T> resume(String workflowId, StartOptions options) {
+        Objects.requireNonNull(options, "options");
+        return engine.resume(workflowId, options);
+    }
+
+    /**
+     * Starts a new execution of the same workflow with the same arguments whose journal is a copy of
+     * {@code workflowId}'s steps at positions below {@code fromStep}; those replay, and the steps from
+     * {@code fromStep} on run again (with the code deployed now, e.g. after a fix). The original
+     * execution and its journal are not changed. The new ID is generated
+     * ({@code <workflowId>:fork:<uuid>}); the new execution has no deadline and runs in this process.
+     *
+     * <pre>{@code
+     * WorkflowHandle<String> again = durable.fork("order-42", 3);   // steps 1-2 reused, 3.. run again
+     * String receipt = again.result();
+     * }</pre>
+     *
+     * @param workflowId the execution to fork
+     * @param fromStep   the first position to run again, from 1 to (its last recorded position + 1)
+     * @param <T>        the result type
+     * @return a handle to the new execution
+     * @throws IllegalArgumentException  if {@code fromStep} is out of range
+     * @throws WorkflowNotFoundException if no workflow has that ID
+     */
+    public <T> WorkflowHandle<T> fork(String workflowId, int fromStep) {
+        return engine.fork(workflowId, fromStep, null);
+    }
+
+    /**
+     * Like {@link #fork(String, int)}, under a workflow ID of the caller's choice.
+     *
+     * <pre>{@code
+     * durable.fork("order-42", 3, "order-42-retry-1");
+     * }</pre>
+     *
+     * @param workflowId    the execution to fork
+     * @param fromStep      the first position to run again
+     * @param newWorkflowId the new execution's ID; must not be taken
+     * @param <T>           the result type
+     * @return a handle to the new execution
+     * @throws IllegalArgumentException if {@code fromStep} is out of range or the ID is taken
+     */
+    public <T> WorkflowHandle<T> fork(String workflowId, int fromStep, String newWorkflowId) {
+        Objects.requireNonNull(newWorkflowId, "newWorkflowId");
+        return engine.fork(workflowId, fromStep, newWorkflowId);
+    }
+
+    /**
      * A handle to an existing execution, started by this or any other process.
      *
      * @param workflowId the execution's ID
@@ -509,6 +723,8 @@ public final class Durable implements AutoCloseable {
         public static final Duration DEFAULT_HOT_WAIT_WINDOW = Duration.ofSeconds(1);
         /** Default for {@link #pollInterval(Duration)}. */
         public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+        /** Default for {@link #maxRecoveryAttempts(int)}. */
+        public static final int DEFAULT_MAX_RECOVERY_ATTEMPTS = 100;
         /** Environment variable naming this process's executor ID. */
         public static final String EXECUTOR_ID_ENV = "DURABLE_EXECUTOR_ID";
         /** Environment variable with a JDBC URL, used when neither a DataSource nor a URL is set. */
@@ -537,6 +753,7 @@ public final class Durable implements AutoCloseable {
         private int checkpointBatchSize = DEFAULT_CHECKPOINT_BATCH_SIZE;
         private Duration hotWaitWindow = DEFAULT_HOT_WAIT_WINDOW;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private int maxRecoveryAttempts = DEFAULT_MAX_RECOVERY_ATTEMPTS;
         private ClassLoader classLoader;
 
         private Builder() {
@@ -661,6 +878,24 @@ public final class Durable implements AutoCloseable {
         }
 
         /**
+         * How many times one workflow may be claimed for recovery (after a crash or a restart with it
+         * unfinished) before it is moved to {@link WorkflowStatus#DEAD_LETTER} instead of being run
+         * again, with one warning: a workflow that crashes its process stops doing so at every
+         * restart. {@link Durable#resume(String)} resets its count.
+         *
+         * <pre>{@code
+         * Durable.builder().maxRecoveryAttempts(5)
+         * }</pre>
+         *
+         * @param maxRecoveryAttempts at least 1 (default {@link #DEFAULT_MAX_RECOVERY_ATTEMPTS})
+         * @return this builder
+         */
+        public Builder maxRecoveryAttempts(int maxRecoveryAttempts) {
+            this.maxRecoveryAttempts = maxRecoveryAttempts;
+            return this;
+        }
+
+        /**
          * @param shutdownTimeout how long close() lets running steps finish
          * @return this builder
          */
@@ -726,6 +961,7 @@ public final class Durable implements AutoCloseable {
             }
             requirePositive("maxConcurrentWorkflows", maxConcurrentWorkflows);
             requirePositive("checkpointBatchSize", checkpointBatchSize);
+            requirePositive("maxRecoveryAttempts", maxRecoveryAttempts);
             if (checkpointWriters != null) {
                 requirePositive("checkpointWriters", checkpointWriters);
                 if (dataSource == null && checkpointWriters >= poolSize) {
@@ -750,7 +986,8 @@ public final class Durable implements AutoCloseable {
                     : Optional.ofNullable(Thread.currentThread().getContextClassLoader())
                             .orElse(Durable.class.getClassLoader());
             EngineConfig engineConfig = new EngineConfig(resolveExecutorId(), maxConcurrentWorkflows,
-                    heartbeatInterval, shutdownTimeout, maxPayloadBytes, loader, hotWaitWindow, pollInterval);
+                    heartbeatInterval, shutdownTimeout, maxPayloadBytes, loader, hotWaitWindow, pollInterval,
+                    maxRecoveryAttempts);
             return new Durable(new Engine(engineConfig, createStore(storeConfig)));
         }
 

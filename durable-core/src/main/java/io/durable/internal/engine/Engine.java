@@ -5,6 +5,7 @@ import io.durable.ErrorInfo;
 import io.durable.NonDeterministicWorkflowException;
 import io.durable.NotInWorkflowException;
 import io.durable.ResultTimeoutException;
+import io.durable.StartOptions;
 import io.durable.StepInfo;
 import io.durable.StepOptions;
 import io.durable.WorkflowFailedException;
@@ -79,6 +80,7 @@ public final class Engine {
     private final Waiters waiters;
     private final Messaging messaging;
     private final Inspection inspection;
+    private final Lifecycle lifecycle;
     private final Shutdown shutdown = new Shutdown();
     private final Map<String, WorkflowRun> runs = new ConcurrentHashMap<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -104,6 +106,7 @@ public final class Engine {
         this.messaging = new Messaging(this, store, codec, steps, waiters, config.executorId(), config.hotWaitWindow(),
                 config.pollInterval());
         this.inspection = new Inspection(store, codec, errors);
+        this.lifecycle = new Lifecycle(this, store, errors, steps, waiters, config);
         this.workers = new ThreadPoolExecutor(config.maxConcurrentWorkflows(), config.maxConcurrentWorkflows(),
                 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new NamedThreadFactory("durable-workflow", false, config.classLoader()));
@@ -230,6 +233,9 @@ public final class Engine {
     }
 
     private void resume(WorkflowRow row) {
+        if (!lifecycle.admit(row)) {
+            return;
+        }
         RegisteredWorkflow workflow = registry.workflow(row.name());
         Object[] arguments;
         try {
@@ -243,6 +249,7 @@ public final class Engine {
         run.epoch = row.epoch();
         run.waitPosition = row.waitPosition();
         run.wakeAt = row.wakeAt();
+        run.deadlineAt = row.deadlineAt();
         if (runs.putIfAbsent(row.id(), run) == null) {
             submit(run);
             waiters.runStarted(row.id());
@@ -256,8 +263,22 @@ public final class Engine {
         }
     }
 
+    /** Runs a workflow this executor just took over (resumed or forked by an operator). */
+    void resumeClaimed(WorkflowRow row) {
+        requireStarted();
+        resume(row);
+    }
+
     boolean runsHere(String workflowId) {
         return runs.containsKey(workflowId);
+    }
+
+    WorkflowRun runHere(String workflowId) {
+        return runs.get(workflowId);
+    }
+
+    Lifecycle lifecycle() {
+        return lifecycle;
     }
 
     /**
@@ -299,6 +320,12 @@ public final class Engine {
      */
     <T> WorkflowHandle<T> start(String workflowId, RegisteredWorkflow workflow, Object[] arguments,
                                 boolean onCallerThread) {
+        return start(workflowId, workflow, arguments, onCallerThread, StartOptions.defaults());
+    }
+
+    /** Starts (or joins) the execution; the options apply only when this call creates it. */
+    <T> WorkflowHandle<T> start(String workflowId, RegisteredWorkflow workflow, Object[] arguments,
+                                boolean onCallerThread, StartOptions options) {
         requireStarted();
         validateWorkflowId(workflowId);
         WorkflowRun local = runs.get(workflowId);
@@ -313,8 +340,9 @@ public final class Engine {
         }
         WorkflowRun executing = null;
         try {
+            run.deadlineAt = Deadlines.forNewWorkflow(options, null, Instant.now());
             StartResult result = store.startWorkflow(new NewWorkflow(workflowId, workflow.name(), inputs,
-                    config.executorId()));
+                    config.executorId(), run.deadlineAt));
             if (result.inserted()) {
                 run.epoch = result.row().epoch();
                 run.journal = List.of();
@@ -359,13 +387,14 @@ public final class Engine {
             return null;
         }
         Optional<WorkflowRow> claimed = store.claimWorkflow(config.executorId(), existing.id());
-        if (claimed.isEmpty()) {
+        if (claimed.isEmpty() || !lifecycle.admit(claimed.get())) {
             return null;
         }
         WorkflowRun resumed = new WorkflowRun(existing.id(), run.workflow, codec.decodeArguments(claimed.get().inputs()));
         resumed.epoch = claimed.get().epoch();
         resumed.waitPosition = claimed.get().waitPosition();
         resumed.wakeAt = claimed.get().wakeAt();
+        resumed.deadlineAt = claimed.get().deadlineAt();
         runs.replace(existing.id(), run, resumed);
         submit(resumed);
         waiters.runStarted(existing.id());
@@ -410,8 +439,10 @@ public final class Engine {
             if (shutdown.isClosing()) {
                 throw new UnwindSignal("closing", shutdown.interruption(run.workflowId));
             }
+            lifecycle.beforeRun(run);
             List<StepRow> journal = run.journal != null ? run.journal : store.loadJournal(run.workflowId);
             ctx = new WorkflowContext(this, run.workflowId, run.epoch, journal, run.waitPosition, run.wakeAt);
+            ctx.run = run;
             ctx.onWorker = onWorker;
             ctx.attach();
             Object value;
@@ -679,7 +710,11 @@ public final class Engine {
     }
 
     private Object recordedOutcome(WorkflowRow row) {
-        if (row.status() == WorkflowStatus.FAILED) {
+        if (row.status() != WorkflowStatus.SUCCEEDED) {
+            if (row.error() == null) {
+                throw new DurableException("workflow '" + row.id() + "' is " + row.status() + " without a recorded error",
+                        null, row.id(), 0);
+            }
             throw Sneaky.rethrow(errors.rebuild(row.error(), row.id(), 0));
         }
         return codec.decode(row.output());
@@ -740,6 +775,26 @@ public final class Engine {
         return inspection.counts(createdFrom, createdBefore);
     }
 
+    // ---- cancel, resume, fork ---------------------------------------------------------------
+
+    /** See {@code Durable.cancel}. */
+    public boolean cancel(String workflowId, boolean withChildren) {
+        requireStarted();
+        return lifecycle.cancel(workflowId, withChildren);
+    }
+
+    /** See {@code Durable.resume}; {@code options} null keeps the deadline (cleared after a timeout). */
+    public <T> WorkflowHandle<T> resume(String workflowId, StartOptions options) {
+        requireStarted();
+        return lifecycle.resume(workflowId, options);
+    }
+
+    /** See {@code Durable.fork}; {@code newWorkflowId} null generates one. */
+    public <T> WorkflowHandle<T> fork(String workflowId, int fromStep, String newWorkflowId) {
+        requireStarted();
+        return lifecycle.fork(workflowId, fromStep, newWorkflowId);
+    }
+
     // ---- helpers --------------------------------------------------------------------------
 
     /** @return the executor ID */
@@ -747,7 +802,7 @@ public final class Engine {
         return config.executorId();
     }
 
-    private void requireStarted() {
+    void requireStarted() {
         State now = state.get();
         if (now == State.NEW) {
             throw new IllegalStateException("call durable.start() before starting or inspecting workflows");
@@ -757,7 +812,7 @@ public final class Engine {
         }
     }
 
-    private static void validateWorkflowId(String workflowId) {
+    static void validateWorkflowId(String workflowId) {
         if (workflowId == null || workflowId.isBlank()) {
             throw new IllegalArgumentException("workflow ID must not be null or blank");
         }

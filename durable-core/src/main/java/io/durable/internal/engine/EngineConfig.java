@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param classLoader            where recorded classes are found
  * @param hotWaitWindow          how long a waiting workflow keeps its thread before it parks
  * @param pollInterval           how often the database is asked which waits are over
+ * @param maxRecoveryAttempts    recoveries of one workflow before it goes to DEAD_LETTER
  */
 public record EngineConfig(
         String executorId,
@@ -22,5 +23,6 @@ public record EngineConfig(
         long maxPayloadBytes,
         ClassLoader classLoader,
         Duration hotWaitWindow,
-        Duration pollInterval) {
+        Duration pollInterval,
+        int maxRecoveryAttempts) {
 }

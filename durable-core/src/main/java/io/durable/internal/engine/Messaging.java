@@ -361,8 +361,23 @@ final class Messaging {
         }
     }
 
-    /** Waits in memory while the hot window lasts; false means park now. */
+    /**
+     * Waits in memory while the hot window lasts; false means park now. A cancel, or the workflow's
+     * own deadline, ends the wait and stops the workflow.
+     */
     private boolean keepWaiting(WorkflowContext ctx, Waiters.HotWait hot, Instant deadline, Long hotUntil) {
+        Lifecycle lifecycle = engine.lifecycle();
+        lifecycle.watch(ctx, hot);
+        try {
+            boolean keep = awaitWake(ctx, hot, lifecycle.earliest(ctx, deadline), hotUntil);
+            lifecycle.atBoundary(ctx);
+            return keep;
+        } finally {
+            lifecycle.unwatch(ctx);
+        }
+    }
+
+    private boolean awaitWake(WorkflowContext ctx, Waiters.HotWait hot, Instant deadline, Long hotUntil) {
         if (ctx.onWorker && engine.hasQueuedWork()) {
             return hot.isSignalled();
         }

@@ -2,6 +2,7 @@ package io.durable.internal.engine;
 
 import io.durable.ConfigurationException;
 import io.durable.DurableException;
+import io.durable.StartOptions;
 import io.durable.Step;
 import io.durable.StepOptions;
 import io.durable.Workflow;
@@ -105,6 +106,19 @@ public final class Registry {
     public <T> WorkflowHandle<T> start(String workflowId, StartCapture.ThrowingCall call) {
         StartCapture capture = StartCapture.of(engine, call);
         return engine.start(workflowId, capture.workflow(), capture.arguments());
+    }
+
+    /** Like {@link #start(String, StartCapture.ThrowingCall)}, with a timeout or deadline. */
+    public <T> WorkflowHandle<T> start(String workflowId, StartOptions options, StartCapture.ThrowingCall call) {
+        StartCapture capture = StartCapture.of(engine, call);
+        return engine.start(workflowId, capture.workflow(), capture.arguments(), false, options);
+    }
+
+    /** Like {@link #run(String, StartCapture.ThrowingCall)}, with a timeout or deadline. */
+    public Object run(String workflowId, StartOptions options, StartCapture.ThrowingCall call) {
+        StartCapture capture = StartCapture.of(engine, call);
+        return awaitCalled(capture.workflow(),
+                engine.start(workflowId, capture.workflow(), capture.arguments(), true, options), null);
     }
 
     /**

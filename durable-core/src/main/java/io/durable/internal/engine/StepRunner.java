@@ -50,7 +50,10 @@ final class StepRunner {
         return execute(ctx, position, name, options, body);
     }
 
-    /** Claims the next journal position, unless the workflow already stopped or diverged. */
+    /**
+     * Claims the next journal position, unless the workflow already stopped or diverged; before a
+     * position the journal does not hold (a step boundary), stops a cancelled or timed-out workflow.
+     */
     int nextPosition(WorkflowContext ctx) {
         if (ctx.unwound != null) {
             throw ctx.unwound;
@@ -58,7 +61,11 @@ final class StepRunner {
         if (ctx.divergence != null) {
             throw ctx.divergence;
         }
-        return ++ctx.position;
+        int position = ++ctx.position;
+        if (ctx.recorded(position) == null) {
+            ctx.engine.lifecycle().atBoundary(ctx);
+        }
+        return position;
     }
 
     /** Fails the workflow when the recorded step at this position has another name. */
@@ -127,12 +134,21 @@ final class StepRunner {
             case CONFLICT:
                 return replay(ctx, write.existing(), name);
             default:
-                throw fenced(ctx, position);
+                throw fenced(ctx, position, row);
         }
     }
 
-    /** Abandons a workflow this executor no longer owns. */
+    /** Abandons a workflow this executor no longer owns, or that was stopped (cancelled) meanwhile. */
     UnwindSignal fenced(WorkflowContext ctx, int position) {
+        return fenced(ctx, position, null);
+    }
+
+    /** @param refused the step whose checkpoint was refused, recorded all the same if it was cancelled meanwhile */
+    private UnwindSignal fenced(WorkflowContext ctx, int position, StepRow refused) {
+        UnwindSignal stopped = ctx.engine.lifecycle().afterRefusedWrite(ctx, refused);
+        if (stopped != null) {
+            return stopped;
+        }
         log.warn("workflow '{}' is no longer owned by executor '{}' at epoch {} (its checkpoint at step {} was "
                 + "refused); abandoning it here", ctx.workflowId, executorId, ctx.epoch, position);
         return unwind(ctx, shutdown.fenced(ctx.workflowId, position));

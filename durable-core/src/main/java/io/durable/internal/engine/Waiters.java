@@ -32,6 +32,7 @@ final class Waiters {
     private static final String MESSAGE = "m";
     private static final String EVENT = "e";
     private static final String RUN = "r";
+    private static final String CANCEL = "c";
 
     /** Why {@link #await} returned. */
     enum Wake { SIGNALLED, DEADLINE, HOT_WINDOW_OVER, EVICTED, CLOSING }
@@ -239,6 +240,11 @@ final class Waiters {
         store.publish(EVENT + "|" + incarnation + "|" + workflowId);
     }
 
+    /** {@code workflowId} was cancelled by this process: its run in another process must stop. */
+    void cancelled(String workflowId) {
+        store.publish(CANCEL + "|" + incarnation + "|" + workflowId);
+    }
+
     private void onNotification(String payload) {
         String[] parts = payload.split("\\|", 3);
         if (parts.length != 3 || parts[1].equals(incarnation)) {
@@ -248,6 +254,8 @@ final class Waiters {
             onMessage(parts[2]);
         } else if (EVENT.equals(parts[0])) {
             onEvent(parts[2]);
+        } else if (CANCEL.equals(parts[0])) {
+            engine.lifecycle().cancelRequested(parts[2]);
         }
     }
 

@@ -25,6 +25,8 @@ final class WorkflowContext {
     UnwindSignal unwound;
     /** Set when replay diverged from the journal; the workflow fails with it even if user code catches it. */
     DurableException divergence;
+    /** The run this context executes (its deadline and cancel request); null only in tests of parts. */
+    WorkflowRun run;
 
     /** Position and deadline of the wait recorded by an earlier run, if any. */
     private final Integer waitPosition;
@@ -67,6 +69,11 @@ final class WorkflowContext {
      */
     Instant deadlineAt(int position, Instant fresh) {
         return waitPosition != null && waitPosition == position && wakeAt != null ? wakeAt : fresh;
+    }
+
+    /** When this workflow times out (null: never): what a child it starts inherits, see {@link Deadlines}. */
+    Instant deadlineAt() {
+        return run == null ? null : run.deadlineAt;
     }
 
     static WorkflowContext current() {

@@ -21,6 +21,14 @@ final class WorkflowRun {
     /** Position and deadline of the last wait recorded for this workflow, if any. */
     Integer waitPosition;
     Instant wakeAt;
+    /** When the workflow times out (null: never); fixed at its first start and read from its row afterwards. */
+    Instant deadlineAt;
+    /** Set by a cancel: the run stops at its next step boundary, or before it starts if still queued. */
+    volatile boolean cancelRequested;
+    /** Set once a thread took the run: before that, it is queued. */
+    volatile boolean started;
+    /** The wait this run is in, if any, woken by a cancel. */
+    volatile Waiters.HotWait hotWait;
 
     WorkflowRun(String workflowId, RegisteredWorkflow workflow, Object[] arguments) {
         this.workflowId = workflowId;

@@ -10,11 +10,15 @@ import io.durable.DurableException;
 import io.durable.ErrorInfo;
 import io.durable.NonDeterministicWorkflowException;
 import io.durable.RecordedFailureException;
+import io.durable.WorkflowCancelledException;
+import io.durable.WorkflowDeadLetterException;
+import io.durable.WorkflowTimedOutException;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +30,7 @@ import java.util.Objects;
  */
 public final class ErrorCodec {
     private static final String DIVERGENCE = "nondeterminism";
+    private static final String STOPPED = "stopped";
     private static final int MAX_CAUSE_DEPTH = 8;
 
     private static final int TRUNCATED_FRAMES = 64;
@@ -138,7 +143,39 @@ public final class ErrorCodec {
             fields.put("recordedStep", divergence.recordedStep());
             fields.put("attemptedStep", divergence.attemptedStep());
         }
+        putStopped(node, error);
         return node;
+    }
+
+    /** Cancellation, timeout and dead letter have no (String) constructor either: keep their fields. */
+    private static void putStopped(ObjectNode node, Throwable error) {
+        if (error instanceof WorkflowCancelledException cancelled) {
+            node.putObject(STOPPED).put("workflowId", cancelled.workflowId());
+        } else if (error instanceof WorkflowTimedOutException timedOut) {
+            node.putObject(STOPPED).put("workflowId", timedOut.workflowId())
+                    .put("deadline", String.valueOf(timedOut.deadline()));
+        } else if (error instanceof WorkflowDeadLetterException deadLetter) {
+            node.putObject(STOPPED).put("workflowId", deadLetter.workflowId())
+                    .put("recoveryAttempts", deadLetter.recoveryAttempts())
+                    .put("maxRecoveryAttempts", deadLetter.maxRecoveryAttempts());
+        }
+    }
+
+    private static Throwable rebuildStopped(String className, JsonNode fields) {
+        String workflowId = textOrNull(fields.get("workflowId"));
+        if (WorkflowCancelledException.class.getName().equals(className)) {
+            return new WorkflowCancelledException(workflowId);
+        }
+        if (WorkflowTimedOutException.class.getName().equals(className)) {
+            String deadline = textOrNull(fields.get("deadline"));
+            return new WorkflowTimedOutException(workflowId,
+                    deadline == null || "null".equals(deadline) ? null : Instant.parse(deadline));
+        }
+        if (WorkflowDeadLetterException.class.getName().equals(className)) {
+            return new WorkflowDeadLetterException(workflowId, fields.path("recoveryAttempts").asInt(),
+                    fields.path("maxRecoveryAttempts").asInt());
+        }
+        return null;
     }
 
     private Throwable rebuildDivergence(JsonNode fields, JsonNode node, int depth) {
@@ -163,7 +200,8 @@ public final class ErrorCodec {
         }
         String className = node.path("class").asText();
         String message = textOrNull(node.get("message"));
-        Throwable error = instantiate(className, message);
+        JsonNode stopped = node.get(STOPPED);
+        Throwable error = stopped != null ? rebuildStopped(className, stopped) : instantiate(className, message);
         if (error == null) {
             return null;
         }

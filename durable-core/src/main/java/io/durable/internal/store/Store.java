@@ -216,6 +216,55 @@ public interface Store extends AutoCloseable {
      */
     AutoCloseable subscribe(java.util.function.Consumer<String> listener);
 
+    // ---- cancellation, resume and fork ------------------------------------------------------
+
+    /**
+     * Marks the workflow (and with {@code withChildren} every workflow whose {@code parent_id} chain
+     * leads to it) CANCELLED, where it is still PENDING: sets its error and completion time and
+     * clears its wait. Owner and epoch stay, so a step that is running when the cancel lands can still
+     * be recorded with {@link #recordStepAfterCancel}.
+     *
+     * @param errorFor the encoded error to record for a workflow ID
+     * @return the workflows this call cancelled
+     */
+    List<String> cancel(String workflowId, boolean withChildren, java.util.function.Function<String, String> errorFor);
+
+    /**
+     * Records a step whose workflow was cancelled while the step ran: accepted only while the workflow
+     * is CANCELLED and still held by {@code owner} at {@code epoch} (a resume raises the epoch).
+     */
+    StepWrite recordStepAfterCancel(StepRow step, String owner, long epoch);
+
+    /**
+     * Sets a CANCELLED, TIMED_OUT, FAILED or DEAD_LETTER workflow back to PENDING under {@code owner}:
+     * raises its epoch, resets its recovery count, clears its outcome and wait. Its deadline becomes
+     * {@code deadline} when {@code replaceDeadline}, else is cleared if it had TIMED_OUT and kept
+     * otherwise. A FAILED workflow whose last journal entry is a failed step loses that entry, so the
+     * step runs again.
+     *
+     * @return the row as resumed, and the position of a removed failed step (0: none); empty when
+     *         the workflow is not in one of those statuses
+     */
+    Optional<Resumed> resume(String workflowId, String owner, boolean replaceDeadline, java.time.Instant deadline);
+
+    /**
+     * Creates {@code newId} as a PENDING workflow of {@code owner} with the name and inputs of
+     * {@code originalId}, its journal (and published events) up to but excluding {@code fromPosition},
+     * and records where it was forked from; the original is not changed.
+     *
+     * @return the new row; empty when {@code newId} is taken or the original does not exist
+     */
+    Optional<WorkflowRow> fork(String originalId, String newId, int fromPosition, String owner);
+
+    /**
+     * A workflow set back to PENDING by {@link #resume}.
+     *
+     * @param row                 the row now in the database
+     * @param removedFailedStep   the position of the failed last step removed so it runs again, 0 for none
+     */
+    record Resumed(WorkflowRow row, int removedFailedStep) {
+    }
+
     /** Releases connections the store created. */
     @Override
     void close();

@@ -44,9 +44,11 @@ final class CheckpointRepository {
 
     CheckpointRepository(String schema) {
         String workflows = schema + ".workflows";
-        this.startsCte = "s AS (INSERT INTO " + workflows + " (id, name, status, inputs, owner, epoch)"
-                + " SELECT v.id, v.name, 'PENDING', v.inputs, v.owner, 1"
-                + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS v(id, name, inputs, owner)"
+        this.startsCte = "s AS (INSERT INTO " + workflows + " (id, name, status, inputs, owner, epoch, deadline_at)"
+                + " SELECT v.id, v.name, 'PENDING', v.inputs, v.owner, 1,"
+                + " timestamptz 'epoch' + v.deadline_us * interval '1 microsecond'"
+                + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[])"
+                + " AS v(id, name, inputs, owner, deadline_us)"
                 + " ON CONFLICT (id) DO NOTHING RETURNING id)";
         // FOR SHARE makes each ownership check and its insert one atomic step against a concurrent
         // claim: the claim waits for this insert, or this insert sees the claim's new epoch. The check
@@ -86,8 +88,8 @@ final class CheckpointRepository {
                 + " timestamptz 'epoch' + ? * interval '1 microsecond' FROM " + workflows + " w"
                 + " WHERE w.id = ? AND w.owner = ? AND w.epoch = ? AND w.status = 'PENDING' FOR SHARE"
                 + " ON CONFLICT (workflow_id, position) DO NOTHING";
-        this.insertWorkflowSql = "INSERT INTO " + workflows + " (id, name, status, inputs, owner, epoch)"
-                + " VALUES (?, ?, 'PENDING', ?, ?, 1) ON CONFLICT (id) DO NOTHING";
+        this.insertWorkflowSql = "INSERT INTO " + workflows + " (id, name, status, inputs, owner, epoch, deadline_at)"
+                + " VALUES (?, ?, 'PENDING', ?, ?, 1, ?) ON CONFLICT (id) DO NOTHING";
         this.completeOneSql = "UPDATE " + workflows + " w SET status = ?, output = ?, error = ?, completed_at = now(),"
                 + " updated_at = now(), wait_kind = NULL WHERE w.id = ? AND w.owner = ? AND w.epoch = ? AND w.status = 'PENDING'";
         this.findWorkflowSql = "SELECT " + Rows.WORKFLOW_COLUMNS + " FROM " + workflows + " WHERE id = ?";
@@ -189,17 +191,20 @@ final class CheckpointRepository {
         String[] names = new String[n];
         String[] inputs = new String[n];
         String[] owners = new String[n];
+        Long[] deadlines = new Long[n];
         for (int i = 0; i < n; i++) {
             var w = starts.get(i).workflow;
             ids[i] = w.id();
             names[i] = w.name();
             inputs[i] = w.inputs();
             owners[i] = w.owner();
+            deadlines[i] = w.deadlineAt() == null ? null : micros(w.deadlineAt());
         }
         ps.setArray(index++, c.createArrayOf("text", ids));
         ps.setArray(index++, c.createArrayOf("text", names));
         ps.setArray(index++, c.createArrayOf("text", inputs));
         ps.setArray(index++, c.createArrayOf("text", owners));
+        ps.setArray(index++, c.createArrayOf("int8", deadlines));
         return index;
     }
 
@@ -280,6 +285,7 @@ final class CheckpointRepository {
             ps.setString(2, w.name());
             ps.setString(3, w.inputs());
             ps.setString(4, w.owner());
+            ps.setTimestamp(5, Rows.timestamp(w.deadlineAt()));
             inserted = ps.executeUpdate() == 1;
         }
         return startOutcomes(c, List.of(start), inserted ? new HashSet<>(Set.of(w.id())) : new HashSet<>());
@@ -331,7 +337,8 @@ final class CheckpointRepository {
             var w = start.workflow;
             if (inserted.remove(w.id())) {
                 results.put(start, new StartResult(true, new WorkflowRow(w.id(), w.name(), WorkflowStatus.PENDING,
-                        w.inputs(), null, null, w.owner(), 1, 0, now, now, null, null, null, null, null, null, null, null)));
+                        w.inputs(), null, null, w.owner(), 1, 0, now, now, null, null, null, null, null, w.deadlineAt(), null,
+                        null)));
             } else {
                 WorkflowRow existing = findWorkflow(c, w.id());
                 if (existing == null) {

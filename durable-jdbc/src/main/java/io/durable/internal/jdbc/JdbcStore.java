@@ -20,10 +20,12 @@ import io.durable.internal.store.WorkflowRow;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** The relational store: a pool (its own or the application's), migrations and the repositories. */
 final class JdbcStore implements Store {
@@ -37,6 +39,7 @@ final class JdbcStore implements Store {
     private final WaitRepository waits;
     private final Notifications notifications;
     private final ManagementRepository management;
+    private final LifecycleRepository lifecycle;
 
     JdbcStore(StoreConfig config) {
         this.config = config;
@@ -60,6 +63,7 @@ final class JdbcStore implements Store {
         this.waits = new WaitRepository(db, config.schema());
         this.notifications = new Notifications(dataSource, config.schema());
         this.management = new ManagementRepository(db, config.schema());
+        this.lifecycle = new LifecycleRepository(db, config.schema());
     }
 
     private static HikariDataSource createPool(StoreConfig config) {
@@ -222,6 +226,26 @@ final class JdbcStore implements Store {
     @Override
     public AutoCloseable subscribe(Consumer<String> listener) {
         return notifications.subscribe(listener);
+    }
+
+    @Override
+    public List<String> cancel(String workflowId, boolean withChildren, Function<String, String> errorFor) {
+        return lifecycle.cancel(workflowId, withChildren, errorFor);
+    }
+
+    @Override
+    public StepWrite recordStepAfterCancel(StepRow step, String owner, long epoch) {
+        return lifecycle.recordStepAfterCancel(step, owner, epoch);
+    }
+
+    @Override
+    public Optional<Resumed> resume(String workflowId, String owner, boolean replaceDeadline, Instant deadline) {
+        return lifecycle.resume(workflowId, owner, replaceDeadline, deadline);
+    }
+
+    @Override
+    public Optional<WorkflowRow> fork(String originalId, String newId, int fromPosition, String owner) {
+        return lifecycle.fork(originalId, newId, fromPosition, owner);
     }
 
     @Override

@@ -19,6 +19,8 @@ final class Rows {
     static final String WORKFLOW_COLUMNS =
             "id, name, status, inputs, output, error, owner, epoch, recovery_attempts, created_at, updated_at, completed_at,"
             + " wait_position, wake_at, parent_id, parent_position, deadline_at, forked_from, fork_position";
+    /** How many columns {@link #WORKFLOW_COLUMNS} lists; a query may select more after them. */
+    static final int WORKFLOW_COLUMN_COUNT = 19;
     static final String STEP_COLUMNS =
             "workflow_id, position, name, status, output, error, attempts, started_at, completed_at";
 

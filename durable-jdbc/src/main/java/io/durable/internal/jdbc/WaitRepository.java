@@ -91,7 +91,7 @@ final class WaitRepository {
                 + " SELECT (SELECT count(*) FROM recorded)";
         this.latestEventSql = "SELECT value FROM " + events + " WHERE workflow_id = ? AND key = ?"
                 + " ORDER BY position DESC LIMIT 1";
-        String due = "(w.wake_at <= now()"
+        String due = "(w.wake_at <= now() OR w.deadline_at <= now()"
                 + " OR (w.wait_kind = 'recv' AND EXISTS (SELECT 1 FROM " + messages + " m WHERE m.destination = w.id"
                 + " AND m.topic = w.wait_topic AND m.consumed_at IS NULL))"
                 + " OR (w.wait_kind = 'event' AND EXISTS (SELECT 1 FROM " + events + " e"
@@ -106,6 +106,9 @@ final class WaitRepository {
                 + " UNION SELECT w.id FROM " + workflows + " w WHERE w.owner = ? AND w.wait_kind = 'event'"
                 + " AND w.name = ANY (?)"
                 + " AND EXISTS (SELECT 1 FROM " + events + " e WHERE e.workflow_id = w.wait_target AND e.key = w.wait_topic)"
+                // A workflow deadline that passed ends any wait (the workflow then times out).
+                + " UNION SELECT w.id FROM " + workflows + " w WHERE w.owner = ? AND w.wait_kind IS NOT NULL"
+                + " AND w.deadline_at <= now() AND w.name = ANY (?)"
                 + " LIMIT ?";
         this.claimDueSql = "UPDATE " + workflows + " w SET wait_kind = NULL, epoch = w.epoch + 1, updated_at = now()"
                 + " WHERE w.id = ANY (?) AND w.owner = ? AND w.status = 'PENDING' AND w.wait_kind IS NOT NULL"
@@ -269,11 +272,11 @@ final class WaitRepository {
         return db.run("find the finished waits of executor '" + owner + "'", c -> {
             Array nameArray = c.createArrayOf("text", names.toArray());
             try (PreparedStatement ps = c.prepareStatement(dueSql)) {
-                for (int i = 0; i < 3; i++) {
+                for (int i = 0; i < 4; i++) {
                     ps.setString(1 + 2 * i, owner);
                     ps.setArray(2 + 2 * i, nameArray);
                 }
-                ps.setInt(7, limit);
+                ps.setInt(9, limit);
                 return Rows.list(ps, rs -> rs.getString(1));
             } finally {
                 nameArray.free();
