@@ -21,6 +21,8 @@ final class WorkflowRun {
     /** Position and deadline of the last wait recorded for this workflow, if any. */
     Integer waitPosition;
     Instant wakeAt;
+    /** The workflow that started this one as its child, woken when this one finishes; null if none. */
+    String parentId;
 
     WorkflowRun(String workflowId, RegisteredWorkflow workflow, Object[] arguments) {
         this.workflowId = workflowId;
