@@ -359,6 +359,91 @@ public final class Durable implements AutoCloseable {
     }
 
     /**
+     * Starts the workflow the lambda calls under a derived ID. Inside workflow code it starts a
+     * <em>child</em> whose ID is {@code <parentId>/<position>} (the start is checkpointed: a replay
+     * returns the same child and never starts a second one); elsewhere the ID is a random UUID.
+     * {@link #startWorkflow(String, WorkflowFunction)} inside workflow code starts a child under the
+     * given ID instead. See {@code docs/children.md}.
+     *
+     * <pre>{@code
+     * WorkflowHandle<Receipt> child = durable.startWorkflow(() -> shipping.ship(item));
+     * Receipt receipt = child.result();   // inside a workflow: a durable wait that parks
+     * }</pre>
+     *
+     * @param workflow a lambda calling one {@link Workflow} method through its proxy
+     * @param <T>      the result type
+     * @param <X>      a checked exception the workflow method declares
+     * @return a handle to the execution
+     */
+    public <T, X extends Exception> WorkflowHandle<T> startWorkflow(WorkflowFunction<T, X> workflow) {
+        Objects.requireNonNull(workflow, "workflow");
+        return engine.registry().start(workflow::call);
+    }
+
+    /**
+     * Starts a workflow whose method returns {@code void} under a derived ID; see
+     * {@link #startWorkflow(WorkflowFunction)}.
+     *
+     * @param workflow a lambda calling one {@link Workflow} method through its proxy
+     * @param <X>      a checked exception the workflow method declares
+     * @return a handle to the execution
+     */
+    public <X extends Exception> WorkflowHandle<Void> startWorkflow(WorkflowProcedure<X> workflow) {
+        Objects.requireNonNull(workflow, "workflow");
+        return engine.registry().start(workflow::call);
+    }
+
+    /**
+     * Waits until every workflow has finished and returns their results in the order given. Inside
+     * workflow code this is one durable wait (it parks like {@link #recv} after the hot window) and
+     * each result is recorded in the journal, so a replay returns them without waiting again.
+     *
+     * <pre>{@code
+     * List<WorkflowHandle<Integer>> parts = new ArrayList<>();
+     * for (Item item : order.items()) {
+     *     parts.add(durable.startWorkflow(() -> packing.pack(item)));
+     * }
+     * int total = durable.awaitAll(parts).stream().mapToInt(Integer::intValue).sum();
+     * }</pre>
+     *
+     * @param handles the workflows, e.g. children this workflow started
+     * @param <T>     their result type
+     * @return their results, in the order of {@code handles}
+     * @throws WorkflowFailedException (or the unchecked exception itself) for the first workflow, in
+     *                                 list order, that failed
+     */
+    @SuppressWarnings("unchecked")
+    public <T> List<T> awaitAll(List<? extends WorkflowHandle<? extends T>> handles) {
+        return (List<T>) engine.awaitAll(ids(handles));
+    }
+
+    /**
+     * Waits until one of the workflows has finished and returns which one, with its outcome. Inside
+     * workflow code the choice is recorded: a replay returns the same workflow even if others
+     * finished meanwhile; the wait parks like {@link #recv} after the hot window.
+     *
+     * <pre>{@code
+     * FirstFinished<Quote> first = durable.awaitAny(List.of(supplierA, supplierB));
+     * Quote quote = first.result();
+     * }</pre>
+     *
+     * @param handles the workflows (at least one)
+     * @param <T>     their result type
+     * @return the first to finish (the earliest completion; ties go to the first in the list)
+     */
+    public <T> FirstFinished<T> awaitAny(List<? extends WorkflowHandle<? extends T>> handles) {
+        if (handles.isEmpty()) {
+            throw new IllegalArgumentException("awaitAny needs at least one workflow handle");
+        }
+        return engine.awaitAny(ids(handles));
+    }
+
+    private static List<String> ids(List<? extends WorkflowHandle<?>> handles) {
+        Objects.requireNonNull(handles, "handles");
+        return handles.stream().map(h -> Objects.requireNonNull(h, "a workflow handle").workflowId()).toList();
+    }
+
+    /**
      * A handle to an existing execution, started by this or any other process.
      *
      * @param workflowId the execution's ID

@@ -81,6 +81,7 @@ public final class Engine {
     private final Messaging messaging;
     private final Inspection inspection;
     private final Lifecycle lifecycle;
+    private final Children children;
     private final Shutdown shutdown = new Shutdown();
     private final Map<String, WorkflowRun> runs = new ConcurrentHashMap<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -107,6 +108,8 @@ public final class Engine {
                 config.pollInterval());
         this.inspection = new Inspection(store, codec, errors);
         this.lifecycle = new Lifecycle(this, store, errors, steps, waiters, config);
+        this.children = new Children(this, store, codec, errors, steps, waiters, messaging, config.executorId(),
+                config.hotWaitWindow());
         this.workers = new ThreadPoolExecutor(config.maxConcurrentWorkflows(), config.maxConcurrentWorkflows(),
                 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new NamedThreadFactory("durable-workflow", false, config.classLoader()));
@@ -250,6 +253,7 @@ public final class Engine {
         run.waitPosition = row.waitPosition();
         run.wakeAt = row.wakeAt();
         run.deadlineAt = row.deadlineAt();
+        run.parentId = row.parentId();
         if (runs.putIfAbsent(row.id(), run) == null) {
             submit(run);
             waiters.runStarted(row.id());
@@ -367,6 +371,25 @@ public final class Engine {
         }
     }
 
+    /** Runs a child whose row {@link Children} has just inserted (epoch 1, nothing recorded yet). */
+    <T> WorkflowHandle<T> runChild(String childId, RegisteredWorkflow workflow, Object[] arguments, String parentId,
+                                   Instant deadlineAt) {
+        WorkflowRun run = new WorkflowRun(childId, workflow, arguments);
+        run.epoch = 1;
+        run.journal = List.of();
+        run.parentId = parentId;
+        run.deadlineAt = deadlineAt;
+        if (runs.putIfAbsent(childId, run) != null) {
+            return new EngineHandle<>(this, childId); // a start of the same ID from elsewhere got here first
+        }
+        submit(run);
+        return new EngineHandle<>(this, childId, run);
+    }
+
+    Children children() {
+        return children;
+    }
+
     private <T> WorkflowHandle<T> joinLocal(WorkflowRun run, RegisteredWorkflow requested) {
         if (!run.workflow.name().equals(requested.name())) {
             throw new WorkflowIdConflictException(run.workflowId, run.workflow.name(), requested.name());
@@ -395,6 +418,7 @@ public final class Engine {
         resumed.waitPosition = claimed.get().waitPosition();
         resumed.wakeAt = claimed.get().wakeAt();
         resumed.deadlineAt = claimed.get().deadlineAt();
+        resumed.parentId = claimed.get().parentId();
         runs.replace(existing.id(), run, resumed);
         submit(resumed);
         waiters.runStarted(existing.id());
@@ -517,6 +541,9 @@ public final class Engine {
             deliverRecorded(run);
             return;
         }
+        if (run.parentId != null) {
+            waiters.childFinished(run.parentId);
+        }
         if (failure == null) {
             run.outcome.complete(value);
         } else {
@@ -622,6 +649,20 @@ public final class Engine {
         return messaging.getEvent(workflowId, key, timeout, type);
     }
 
+    // ---- child workflows ---------------------------------------------------------------------
+
+    /** See {@code Durable.awaitAll}. */
+    public List<Object> awaitAll(List<String> workflowIds) {
+        requireStarted();
+        return children.awaitAll(workflowIds);
+    }
+
+    /** See {@code Durable.awaitAny}. */
+    public <T> io.durable.FirstFinished<T> awaitAny(List<String> workflowIds) {
+        requireStarted();
+        return children.awaitAny(workflowIds);
+    }
+
     /**
      * @return the ID of the workflow running on this thread, if any
      */
@@ -699,7 +740,7 @@ public final class Engine {
     }
 
     /** Hands a workflow's failure to a caller: unchecked as it is, checked wrapped. */
-    private static Object deliver(String workflowId, Supplier<Object> outcome) {
+    static Object deliver(String workflowId, Supplier<Object> outcome) {
         try {
             return outcome.get();
         } catch (RuntimeException | Error e) {

@@ -1,9 +1,11 @@
 package io.durable.internal.engine;
 
+import io.durable.DurableException;
 import io.durable.WorkflowHandle;
 import io.durable.WorkflowStatus;
 
 import java.time.Duration;
+import java.util.List;
 
 /** A handle that waits on the local execution when there is one, else on the database. */
 final class EngineHandle<T> implements WorkflowHandle<T> {
@@ -35,6 +37,15 @@ final class EngineHandle<T> implements WorkflowHandle<T> {
     @Override
     @SuppressWarnings("unchecked")
     public T result(Duration timeout) {
+        WorkflowContext waiting = engine.children().workflowCode();
+        if (waiting != null) {
+            if (timeout != null) {
+                throw new DurableException("result(" + timeout + ") of workflow '" + workflowId + "' was called in "
+                        + "workflow '" + waiting.workflowId + "'; inside a workflow, wait with result() (a durable wait"
+                        + " that parks) and bound it with a deadline on the workflow instead");
+            }
+            return (T) engine.children().awaitAll(waiting, List.of(workflowId)).get(0);
+        }
         return (T) engine.awaitResult(workflowId, timeout, run);
     }
 

@@ -123,6 +123,9 @@ final class Lifecycle {
         }
         log.info("workflow '{}' timed out: its deadline {} passed; stopped before step {}", ctx.workflowId, deadline,
                 ctx.position);
+        if (ctx.run != null && ctx.run.parentId != null) {
+            waiters.childFinished(ctx.run.parentId);
+        }
         return StepRunner.unwind(ctx, timedOut);
     }
 
@@ -218,6 +221,9 @@ final class Lifecycle {
             return;
         }
         run.cancelRequested = true;
+        if (run.parentId != null) {
+            waiters.childFinished(run.parentId); // its row says CANCELLED already
+        }
         Waiters.HotWait wait = run.hotWait;
         if (wait != null) {
             wait.signal();

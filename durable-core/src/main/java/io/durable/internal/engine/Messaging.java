@@ -365,7 +365,7 @@ final class Messaging {
      * Waits in memory while the hot window lasts; false means park now. A cancel, or the workflow's
      * own deadline, ends the wait and stops the workflow.
      */
-    private boolean keepWaiting(WorkflowContext ctx, Waiters.HotWait hot, Instant deadline, Long hotUntil) {
+    boolean keepWaiting(WorkflowContext ctx, Waiters.HotWait hot, Instant deadline, Long hotUntil) {
         Lifecycle lifecycle = engine.lifecycle();
         lifecycle.watch(ctx, hot);
         try {
@@ -409,7 +409,13 @@ final class Messaging {
 
     /** Records the end of a wait; returns the row that holds the position (ours, or the one that won). */
     private StepRow endWait(WorkflowContext ctx, int position, String name, Instant started, String output) {
-        StepRow row = row(ctx, position, name, started, output);
+        return endWait(ctx, row(ctx, position, name, started, output));
+    }
+
+    /** Records {@code row} as the end of a wait; returns the row that holds its position (ours, or the one that won). */
+    StepRow endWait(WorkflowContext ctx, StepRow row) {
+        int position = row.position();
+        String name = row.name();
         StepWrite write;
         try {
             write = store.recordWaitEnd(row, executorId, ctx.epoch);

@@ -88,10 +88,15 @@ public final class Registry {
             capture.record(engine, workflow, args);
             return Invocations.defaultValue(workflow.method().getReturnType());
         }
+        WorkflowContext parent = engine.children().workflowCode();
+        if (parent != null) {
+            return awaitCalled(workflow, engine.children().start(parent, null, workflow, args, null), null);
+        }
         if (engine.insideWorkflow()) {
-            throw new DurableException("workflow '" + workflow.name() + "' was called from inside workflow '"
-                    + engine.currentWorkflowId().orElse("?") + "'; calling a workflow from a workflow is not supported"
-                    + " in this version: call its logic as @Step methods, or start it from outside a workflow");
+            throw new DurableException("workflow '" + workflow.name() + "' was called from inside a step of workflow '"
+                    + engine.currentWorkflowId().orElse("?") + "'; a step may run again, so it cannot start a child:"
+                    + " call the workflow from the workflow code (it then runs as a child), or start it in the step with"
+                    + " durable.startWorkflow(id, ...) under an ID that is the same on every attempt");
         }
         return awaitCalled(workflow, engine.start(UUID.randomUUID().toString(), workflow, args, true), null);
     }
@@ -104,19 +109,52 @@ public final class Registry {
      * @return its handle
      */
     public <T> WorkflowHandle<T> start(String workflowId, StartCapture.ThrowingCall call) {
+        if (workflowId == null) {
+            throw new IllegalArgumentException("workflow ID must not be null or blank");
+        }
+        return startOrDerive(workflowId, call);
+    }
+
+    /**
+     * Starts the workflow named by a start lambda under a derived ID: inside workflow code the child
+     * ID {@code <parentId>/<position>}, elsewhere a random UUID.
+     *
+     * @param call the lambda
+     * @return its handle
+     */
+    public <T> WorkflowHandle<T> start(StartCapture.ThrowingCall call) {
+        return startOrDerive(null, call);
+    }
+
+    /** Inside workflow code the workflow starts as a child; in a step or outside a workflow, as any start. */
+    private <T> WorkflowHandle<T> startOrDerive(String workflowId, StartCapture.ThrowingCall call) {
         StartCapture capture = StartCapture.of(engine, call);
-        return engine.start(workflowId, capture.workflow(), capture.arguments());
+        WorkflowContext parent = engine.children().workflowCode();
+        if (parent != null) {
+            return engine.children().start(parent, workflowId, capture.workflow(), capture.arguments(), null);
+        }
+        return engine.start(workflowId != null ? workflowId : UUID.randomUUID().toString(), capture.workflow(),
+                capture.arguments());
     }
 
     /** Like {@link #start(String, StartCapture.ThrowingCall)}, with a timeout or deadline. */
     public <T> WorkflowHandle<T> start(String workflowId, StartOptions options, StartCapture.ThrowingCall call) {
         StartCapture capture = StartCapture.of(engine, call);
+        WorkflowContext parent = engine.children().workflowCode();
+        if (parent != null) {
+            return engine.children().start(parent, workflowId, capture.workflow(), capture.arguments(), options);
+        }
         return engine.start(workflowId, capture.workflow(), capture.arguments(), false, options);
     }
 
     /** Like {@link #run(String, StartCapture.ThrowingCall)}, with a timeout or deadline. */
     public Object run(String workflowId, StartOptions options, StartCapture.ThrowingCall call) {
         StartCapture capture = StartCapture.of(engine, call);
+        WorkflowContext parent = engine.children().workflowCode();
+        if (parent != null) {
+            return awaitCalled(capture.workflow(),
+                    engine.children().start(parent, workflowId, capture.workflow(), capture.arguments(), options), null);
+        }
         return awaitCalled(capture.workflow(),
                 engine.start(workflowId, capture.workflow(), capture.arguments(), true, options), null);
     }
@@ -131,6 +169,14 @@ public final class Registry {
      */
     public Object run(String workflowId, StartCapture.ThrowingCall call) {
         StartCapture capture = StartCapture.of(engine, call);
+        WorkflowContext parent = engine.children().workflowCode();
+        if (parent != null) {
+            if (workflowId == null) {
+                throw new IllegalArgumentException("workflow ID must not be null or blank");
+            }
+            return awaitCalled(capture.workflow(),
+                    engine.children().start(parent, workflowId, capture.workflow(), capture.arguments(), null), null);
+        }
         return awaitCalled(capture.workflow(),
                 engine.start(workflowId, capture.workflow(), capture.arguments(), true), null);
     }

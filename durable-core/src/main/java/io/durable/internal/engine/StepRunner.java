@@ -171,7 +171,8 @@ final class StepRunner {
                 : new DurableException(message, e, ctx.workflowId, position));
     }
 
-    private Object outcomeOf(StepRow recorded) {
+    /** The recorded value, or the recorded exception rebuilt and thrown. */
+    Object outcomeOf(StepRow recorded) {
         if (recorded.status() == StepStatus.FAILED) {
             throw Sneaky.rethrow(errors.rebuild(recorded.error(), recorded.workflowId(), recorded.position()));
         }

@@ -234,6 +234,14 @@ final class Waiters {
         }
     }
 
+    /**
+     * A child of {@code parentId} finished in this process. The parent may wait for it (here, parked,
+     * or in another process): it is woken as a message to it would wake it, and re-reads its children.
+     */
+    void childFinished(String parentId) {
+        messageSent(parentId);
+    }
+
     /** {@code workflowId} published an event value in this process. */
     void eventSet(String workflowId) {
         onEvent(workflowId);

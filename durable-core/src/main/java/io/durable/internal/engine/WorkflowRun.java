@@ -29,6 +29,8 @@ final class WorkflowRun {
     volatile boolean started;
     /** The wait this run is in, if any, woken by a cancel. */
     volatile Waiters.HotWait hotWait;
+    /** The workflow that started this one as its child, woken when this one finishes; null if none. */
+    String parentId;
 
     WorkflowRun(String workflowId, RegisteredWorkflow workflow, Object[] arguments) {
         this.workflowId = workflowId;

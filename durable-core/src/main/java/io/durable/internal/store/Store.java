@@ -203,6 +203,38 @@ public interface Store extends AutoCloseable {
      */
     List<WorkflowRow> claimDueWaits(String owner, Collection<String> names, Collection<String> ids);
 
+    // ---- child workflows -----------------------------------------------------------------------
+
+    /**
+     * Starts a child workflow from its parent's journal position in one fenced write: inserts the
+     * child row (PENDING, epoch 1, {@code parent_id}/{@code parent_position} from {@code parentStep},
+     * the parent's {@code deadline_at} copied) unless its ID exists, and records {@code parentStep}
+     * (which names the child) in the parent's journal, only while {@code owner} holds the parent at
+     * {@code epoch}. Nothing is written when the parent is fenced, the position is taken or the ID
+     * names a workflow of another name.
+     *
+     * @param child      the child to insert
+     * @param parentStep the parent's journal entry for the start
+     * @return what happened
+     */
+    ChildStart startChild(NewWorkflow child, StepRow parentStep, String owner, long epoch);
+
+    /**
+     * @param ids workflow IDs
+     * @return the rows of those that exist, in no particular order
+     */
+    List<WorkflowRow> findWorkflows(Collection<String> ids);
+
+    /**
+     * Records that the workflow waits until one ({@code all} false) or all of {@code childIds} have
+     * finished, only while {@code owner} holds it at {@code epoch}. The wait has no deadline and is
+     * cleared by {@link #recordWaitEnd}.
+     *
+     * @return false when fenced
+     */
+    boolean recordChildWait(String workflowId, int position, boolean all, List<String> childIds, String owner,
+                            long epoch);
+
     /**
      * Publishes a wake-up to other processes, off the caller's path (may be dropped; waiters poll).
      *

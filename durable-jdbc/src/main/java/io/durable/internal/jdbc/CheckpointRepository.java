@@ -55,13 +55,13 @@ final class CheckpointRepository {
         // is a LATERAL subquery so that it is always a primary-key lookup per row: as a plain join, a
         // table without statistics yet (a fresh one, before autovacuum's first ANALYZE) got a hash
         // join over a sequential scan of every workflow ever run.
-        this.stepsCte = "p AS (INSERT INTO " + schema + ".steps (" + Rows.STEP_COLUMNS + ")"
+        this.stepsCte = "p AS (INSERT INTO " + schema + ".steps (" + Rows.STEP_ROW_COLUMNS + ")"
                 + " SELECT v.workflow_id, v.position, v.name, v.status, v.output, v.error, v.attempts,"
                 + " timestamptz 'epoch' + v.started_us * interval '1 microsecond',"
-                + " timestamptz 'epoch' + v.completed_us * interval '1 microsecond'"
+                + " timestamptz 'epoch' + v.completed_us * interval '1 microsecond', v.child_workflow_id"
                 + " FROM unnest(?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::bigint[],"
-                + " ?::bigint[], ?::text[], ?::bigint[]) AS v(workflow_id, position, name, status, output, error,"
-                + " attempts, started_us, completed_us, owner, epoch)"
+                + " ?::bigint[], ?::text[], ?::bigint[], ?::text[]) AS v(workflow_id, position, name, status, output,"
+                + " error, attempts, started_us, completed_us, owner, epoch, child_workflow_id)"
                 + " CROSS JOIN LATERAL (SELECT 1 FROM " + workflows + " w WHERE w.id = v.workflow_id"
                 + " AND w.owner = v.owner AND w.epoch = v.epoch AND w.status = 'PENDING' FOR SHARE) owned"
                 + " RETURNING workflow_id, position)";
@@ -83,9 +83,9 @@ final class CheckpointRepository {
                 + " wait_kind = NULL"
                 + " WHERE w.owner = excluded.owner AND w.epoch = excluded.epoch AND w.status = 'PENDING'"
                 + " RETURNING w.id)";
-        this.insertStepSql = "INSERT INTO " + schema + ".steps (" + Rows.STEP_COLUMNS + ")"
+        this.insertStepSql = "INSERT INTO " + schema + ".steps (" + Rows.STEP_ROW_COLUMNS + ")"
                 + " SELECT ?, ?, ?, ?, ?, ?, ?, timestamptz 'epoch' + ? * interval '1 microsecond',"
-                + " timestamptz 'epoch' + ? * interval '1 microsecond' FROM " + workflows + " w"
+                + " timestamptz 'epoch' + ? * interval '1 microsecond', ? FROM " + workflows + " w"
                 + " WHERE w.id = ? AND w.owner = ? AND w.epoch = ? AND w.status = 'PENDING' FOR SHARE"
                 + " ON CONFLICT (workflow_id, position) DO NOTHING";
         this.insertWorkflowSql = "INSERT INTO " + workflows + " (id, name, status, inputs, owner, epoch, deadline_at)"
@@ -93,7 +93,7 @@ final class CheckpointRepository {
         this.completeOneSql = "UPDATE " + workflows + " w SET status = ?, output = ?, error = ?, completed_at = now(),"
                 + " updated_at = now(), wait_kind = NULL WHERE w.id = ? AND w.owner = ? AND w.epoch = ? AND w.status = 'PENDING'";
         this.findWorkflowSql = "SELECT " + Rows.WORKFLOW_COLUMNS + " FROM " + workflows + " WHERE id = ?";
-        this.findStepSql = "SELECT " + Rows.STEP_COLUMNS + " FROM " + schema + ".steps WHERE workflow_id = ? AND position = ?";
+        this.findStepSql = "SELECT " + Rows.STEP_ROW_COLUMNS + " FROM " + schema + ".steps WHERE workflow_id = ? AND position = ?";
     }
 
     /** What one batch produced, delivered to the waiters only after the statement has committed. */
@@ -222,6 +222,7 @@ final class CheckpointRepository {
         Long[] completed = new Long[n];
         String[] owners = new String[n];
         Long[] epochs = new Long[n];
+        String[] children = new String[n];
         for (int i = 0; i < n; i++) {
             Checkpoint.Step step = steps.get(i);
             StepRow row = step.row;
@@ -236,6 +237,7 @@ final class CheckpointRepository {
             completed[i] = micros(row.completedAt());
             owners[i] = step.owner;
             epochs[i] = step.epoch;
+            children[i] = row.childWorkflowId();
         }
         ps.setArray(index++, c.createArrayOf("text", workflowIds));
         ps.setArray(index++, c.createArrayOf("int4", positions));
@@ -248,6 +250,7 @@ final class CheckpointRepository {
         ps.setArray(index++, c.createArrayOf("int8", completed));
         ps.setArray(index++, c.createArrayOf("text", owners));
         ps.setArray(index++, c.createArrayOf("int8", epochs));
+        ps.setArray(index++, c.createArrayOf("text", children));
         return index;
     }
 
@@ -321,9 +324,10 @@ final class CheckpointRepository {
             ps.setInt(7, row.attempts());
             ps.setLong(8, micros(row.startedAt()));
             ps.setLong(9, micros(row.completedAt()));
-            ps.setString(10, row.workflowId());
-            ps.setString(11, step.owner);
-            ps.setLong(12, step.epoch);
+            ps.setString(10, row.childWorkflowId());
+            ps.setString(11, row.workflowId());
+            ps.setString(12, step.owner);
+            ps.setLong(13, step.epoch);
             recorded = ps.executeUpdate() == 1;
         }
         return stepOutcomes(c, List.of(step), recorded ? Set.of(key(row.workflowId(), row.position())) : Set.of());

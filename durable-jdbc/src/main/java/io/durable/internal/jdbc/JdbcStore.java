@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.durable.ConfigurationException;
 import io.durable.DatabaseUnavailableException;
+import io.durable.internal.store.ChildStart;
 import io.durable.internal.store.Completion;
 import io.durable.internal.store.ExecutorRegistration;
 import io.durable.internal.store.NewWorkflow;
@@ -37,6 +38,7 @@ final class JdbcStore implements Store {
     private final ExecutorRepository executors;
     private final GroupCommit groupCommit;
     private final WaitRepository waits;
+    private final ChildRepository children;
     private final Notifications notifications;
     private final ManagementRepository management;
     private final LifecycleRepository lifecycle;
@@ -61,6 +63,7 @@ final class JdbcStore implements Store {
         this.groupCommit = new GroupCommit(db, new CheckpointRepository(config.schema()), config.checkpointWriters(),
                 config.checkpointBatchSize());
         this.waits = new WaitRepository(db, config.schema());
+        this.children = new ChildRepository(db, config.schema());
         this.notifications = new Notifications(dataSource, config.schema());
         this.management = new ManagementRepository(db, config.schema());
         this.lifecycle = new LifecycleRepository(db, config.schema());
@@ -216,6 +219,22 @@ final class JdbcStore implements Store {
     @Override
     public List<WorkflowRow> claimDueWaits(String owner, Collection<String> names, Collection<String> ids) {
         return waits.claimDueWaits(owner, names, ids);
+    }
+
+    @Override
+    public ChildStart startChild(NewWorkflow child, StepRow parentStep, String owner, long epoch) {
+        return children.start(child, parentStep, owner, epoch);
+    }
+
+    @Override
+    public List<WorkflowRow> findWorkflows(Collection<String> ids) {
+        return children.findMany(ids);
+    }
+
+    @Override
+    public boolean recordChildWait(String workflowId, int position, boolean all, List<String> childIds, String owner,
+                                   long epoch) {
+        return children.recordWait(workflowId, position, all, childIds, owner, epoch);
     }
 
     @Override

@@ -23,6 +23,8 @@ final class Rows {
     static final int WORKFLOW_COLUMN_COUNT = 19;
     static final String STEP_COLUMNS =
             "workflow_id, position, name, status, output, error, attempts, started_at, completed_at";
+    /** {@link #STEP_COLUMNS} and the child workflow an entry names: what {@link #step} reads. */
+    static final String STEP_ROW_COLUMNS = STEP_COLUMNS + ", child_workflow_id";
 
     private Rows() {
     }
@@ -62,7 +64,7 @@ final class Rows {
     static StepRow step(ResultSet rs) throws SQLException {
         return new StepRow(rs.getString(1), rs.getInt(2), rs.getString(3), StepStatus.valueOf(rs.getString(4)),
                 rs.getString(5), rs.getString(6), rs.getInt(7), instant(rs.getTimestamp(8)),
-                instant(rs.getTimestamp(9)));
+                instant(rs.getTimestamp(9)), rs.getString(10));
     }
 
     static Timestamp timestamp(Instant instant) {

@@ -14,7 +14,7 @@ final class StepRepository {
 
     StepRepository(Database db, String schema) {
         this.db = db;
-        this.journalSql = "SELECT " + Rows.STEP_COLUMNS + " FROM " + schema + ".steps WHERE workflow_id = ?"
+        this.journalSql = "SELECT " + Rows.STEP_ROW_COLUMNS + " FROM " + schema + ".steps WHERE workflow_id = ?"
                 + " ORDER BY position";
         this.inspectSql = "SELECT " + Rows.STEP_COLUMNS + ", child_workflow_id FROM " + schema + ".steps"
                 + " WHERE workflow_id = ? ORDER BY position";

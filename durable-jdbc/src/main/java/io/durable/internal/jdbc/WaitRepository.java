@@ -36,6 +36,8 @@ final class WaitRepository {
     private final String sendFromStepSql;
     private final String setEventSql;
     private final String latestEventSql;
+    /** The UNION branches of {@link #dueSql}, each bound to (owner, names). */
+    private static final int DUE_PROBES = 5;
     private final String dueSql;
     private final String claimDueSql;
     private final String findStepSql;
@@ -51,8 +53,10 @@ final class WaitRepository {
         String stepValues = " ?, ?, ?, ?, ?, ?, ?, timestamptz 'epoch' + ? * interval '1 microsecond', now()";
         this.recordWaitSql = "UPDATE " + workflows + " SET wait_kind = ?, wait_topic = ?, wait_target = ?,"
                 + " wait_position = ?, wake_at = ?, updated_at = now() WHERE " + owned;
+        // The entry that ends a wait for a child names that child.
         this.waitEndSql = "WITH owned AS (UPDATE " + workflows + " SET wait_kind = NULL, updated_at = now() WHERE "
-                + owned + " RETURNING id) " + stepInsert + " SELECT" + stepValues + " FROM owned";
+                + owned + " RETURNING id) INSERT INTO " + steps + " (" + Rows.STEP_ROW_COLUMNS + ") SELECT"
+                + stepValues + ", ? FROM owned";
         this.receiveSql = "WITH m AS (SELECT id, payload FROM " + messages + " WHERE destination = ? AND topic = ?"
                 + " AND consumed_at IS NULL ORDER BY id LIMIT 1 FOR UPDATE),"
                 + " owned AS (UPDATE " + workflows + " SET wait_kind = NULL, updated_at = now() WHERE " + owned
@@ -95,7 +99,8 @@ final class WaitRepository {
                 + " OR (w.wait_kind = 'recv' AND EXISTS (SELECT 1 FROM " + messages + " m WHERE m.destination = w.id"
                 + " AND m.topic = w.wait_topic AND m.consumed_at IS NULL))"
                 + " OR (w.wait_kind = 'event' AND EXISTS (SELECT 1 FROM " + events + " e"
-                + " WHERE e.workflow_id = w.wait_target AND e.key = w.wait_topic)))";
+                + " WHERE e.workflow_id = w.wait_target AND e.key = w.wait_topic))"
+                + " OR " + ChildRepository.childWaitOver(workflows) + ")";
         // Three cheap probes rather than one predicate over every waiting workflow: deadlines by the
         // partial index, messages from the (short) list of unconsumed ones, events by the waiters on them.
         this.dueSql = "SELECT w.id FROM " + workflows + " w WHERE w.owner = ? AND w.wait_kind IS NOT NULL"
@@ -109,11 +114,13 @@ final class WaitRepository {
                 // A workflow deadline that passed ends any wait (the workflow then times out).
                 + " UNION SELECT w.id FROM " + workflows + " w WHERE w.owner = ? AND w.wait_kind IS NOT NULL"
                 + " AND w.deadline_at <= now() AND w.name = ANY (?)"
+                + " UNION SELECT w.id FROM " + workflows + " w WHERE w.owner = ? AND w.wait_kind = 'child'"
+                + " AND w.name = ANY (?) AND " + ChildRepository.childWaitOver(workflows)
                 + " LIMIT ?";
         this.claimDueSql = "UPDATE " + workflows + " w SET wait_kind = NULL, epoch = w.epoch + 1, updated_at = now()"
                 + " WHERE w.id = ANY (?) AND w.owner = ? AND w.status = 'PENDING' AND w.wait_kind IS NOT NULL"
                 + " AND w.name = ANY (?) AND " + due + " RETURNING " + Rows.WORKFLOW_COLUMNS;
-        this.findStepSql = "SELECT " + Rows.STEP_COLUMNS + " FROM " + steps + " WHERE workflow_id = ? AND position = ?";
+        this.findStepSql = "SELECT " + Rows.STEP_ROW_COLUMNS + " FROM " + steps + " WHERE workflow_id = ? AND position = ?";
     }
 
     boolean recordWait(Wait wait, String owner, long epoch) {
@@ -136,7 +143,8 @@ final class WaitRepository {
         return db.run(what(step), c -> {
             try (PreparedStatement ps = c.prepareStatement(waitEndSql)) {
                 int i = bindOwned(ps, 1, step, owner, epoch);
-                bindStep(ps, i, step);
+                i = bindStep(ps, i, step);
+                ps.setString(i, step.childWorkflowId());
                 return ps.executeUpdate() == 1 ? StepWrite.recorded() : StepWrite.fenced();
             } catch (SQLException e) {
                 return conflictOrThrow(c, step, e);
@@ -272,11 +280,11 @@ final class WaitRepository {
         return db.run("find the finished waits of executor '" + owner + "'", c -> {
             Array nameArray = c.createArrayOf("text", names.toArray());
             try (PreparedStatement ps = c.prepareStatement(dueSql)) {
-                for (int i = 0; i < 4; i++) {
+                for (int i = 0; i < DUE_PROBES; i++) {
                     ps.setString(1 + 2 * i, owner);
                     ps.setArray(2 + 2 * i, nameArray);
                 }
-                ps.setInt(9, limit);
+                ps.setInt(1 + 2 * DUE_PROBES, limit);
                 return Rows.list(ps, rs -> rs.getString(1));
             } finally {
                 nameArray.free();

@@ -1,0 +1,160 @@
+package io.durable.internal.jdbc;
+
+import io.durable.internal.store.ChildStart;
+import io.durable.internal.store.NewWorkflow;
+import io.durable.internal.store.StepRow;
+import io.durable.internal.store.WorkflowRow;
+
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * SQL for child workflows. A child start is one statement: the child row and the parent's journal
+ * entry naming it are written together, fenced by the parent's ownership, so no crash can leave a
+ * child without the entry that started it (or the reverse). A child ID that already names a
+ * workflow of the same name is joined instead of inserted.
+ */
+final class ChildRepository {
+    private static final String UNIQUE_VIOLATION = "23505";
+    /** A child in one of these statuses has not finished: a DEAD_LETTER one waits for an operator's resume. */
+    private static final String UNFINISHED = "('PENDING', 'DEAD_LETTER')";
+
+    private final Database db;
+    private final String startSql;
+    private final String findManySql;
+    private final String recordWaitSql;
+    private final String findStepSql;
+
+    ChildRepository(Database db, String schema) {
+        this.db = db;
+        String workflows = schema + ".workflows";
+        this.startSql = "WITH owned AS (SELECT 1 FROM " + workflows + " WHERE id = ? AND owner = ? AND epoch = ?"
+                + " AND status = 'PENDING' FOR SHARE),"
+                + " existing AS (SELECT name FROM " + workflows + " WHERE id = ?),"
+                + " child AS (INSERT INTO " + workflows + " (id, name, status, inputs, owner, epoch, parent_id,"
+                + " parent_position, deadline_at) SELECT ?, ?, 'PENDING', ?, ?, 1, ?, ?, ?::timestamptz FROM owned"
+                + " ON CONFLICT (id) DO NOTHING RETURNING id),"
+                + " recorded AS (INSERT INTO " + schema + ".steps (" + Rows.STEP_ROW_COLUMNS + ")"
+                + " SELECT ?, ?, ?, ?, ?, ?, ?, timestamptz 'epoch' + ? * interval '1 microsecond',"
+                + " timestamptz 'epoch' + ? * interval '1 microsecond', ? FROM owned"
+                + " WHERE EXISTS (SELECT 1 FROM child) OR EXISTS (SELECT 1 FROM existing WHERE name = ?) RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM owned), (SELECT count(*) FROM child), (SELECT name FROM existing),"
+                + " (SELECT count(*) FROM recorded)";
+        this.findManySql = "SELECT " + Rows.WORKFLOW_COLUMNS + " FROM " + workflows + " WHERE id = ANY (?)";
+        this.recordWaitSql = "UPDATE " + workflows + " SET wait_kind = 'child', wait_topic = ?, wait_target = NULL,"
+                + " wait_children = ?, wait_position = ?, wake_at = NULL, updated_at = now()"
+                + " WHERE id = ? AND owner = ? AND epoch = ? AND status = 'PENDING'";
+        this.findStepSql = "SELECT " + Rows.STEP_ROW_COLUMNS + " FROM " + schema + ".steps"
+                + " WHERE workflow_id = ? AND position = ?";
+    }
+
+    /**
+     * The condition under which a workflow row {@code w} waiting on children may go on: one of them
+     * finished ({@code wait_topic = 'any'}), or all of them ({@code 'all'}).
+     */
+    static String childWaitOver(String workflows) {
+        return "(w.wait_kind = 'child' AND CASE WHEN w.wait_topic = 'all'"
+                + " THEN NOT EXISTS (SELECT 1 FROM " + workflows + " c WHERE c.id = ANY (w.wait_children)"
+                + " AND c.status IN " + UNFINISHED + ")"
+                + " ELSE EXISTS (SELECT 1 FROM " + workflows + " c WHERE c.id = ANY (w.wait_children)"
+                + " AND c.status NOT IN " + UNFINISHED + ") END)";
+    }
+
+    ChildStart start(NewWorkflow child, StepRow step, String owner, long epoch) {
+        String what = "start child workflow '" + child.id() + "' at step " + step.position() + " of workflow '"
+                + step.workflowId() + "'";
+        return db.run(what, c -> {
+            while (true) {
+                try (PreparedStatement ps = c.prepareStatement(startSql)) {
+                    int i = 1;
+                    ps.setString(i++, step.workflowId());
+                    ps.setString(i++, owner);
+                    ps.setLong(i++, epoch);
+                    ps.setString(i++, child.id());
+                    ps.setString(i++, child.id());
+                    ps.setString(i++, child.name());
+                    ps.setString(i++, child.inputs());
+                    ps.setString(i++, child.owner());
+                    ps.setString(i++, step.workflowId());
+                    ps.setInt(i++, step.position());
+                    ps.setTimestamp(i++, Rows.timestamp(child.deadlineAt()));
+                    ps.setString(i++, step.workflowId());
+                    ps.setInt(i++, step.position());
+                    ps.setString(i++, step.name());
+                    ps.setString(i++, step.status().name());
+                    ps.setString(i++, step.output());
+                    ps.setString(i++, step.error());
+                    ps.setInt(i++, step.attempts());
+                    ps.setLong(i++, micros(step.startedAt()));
+                    ps.setLong(i++, micros(step.completedAt()));
+                    ps.setString(i++, step.childWorkflowId());
+                    ps.setString(i, child.name());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) == 0) {
+                            return new ChildStart(ChildStart.Kind.FENCED, null, null);
+                        }
+                        if (rs.getLong(2) == 1) {
+                            return new ChildStart(ChildStart.Kind.STARTED, null, null);
+                        }
+                        String existingName = rs.getString(3);
+                        if (existingName == null) {
+                            continue; // inserted meanwhile by another transaction, not yet visible to ours: look again
+                        }
+                        return rs.getLong(4) == 1 ? new ChildStart(ChildStart.Kind.JOINED, existingName, null)
+                                : new ChildStart(ChildStart.Kind.NAME_CONFLICT, existingName, null);
+                    }
+                } catch (SQLException e) {
+                    if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    // The parent's position was taken (the statement changed nothing): that entry wins.
+                    try (PreparedStatement ps = c.prepareStatement(findStepSql)) {
+                        ps.setString(1, step.workflowId());
+                        ps.setInt(2, step.position());
+                        StepRow existing = Rows.first(ps, Rows::step).orElseThrow(() -> e);
+                        return new ChildStart(ChildStart.Kind.CONFLICT, null, existing);
+                    }
+                }
+            }
+        });
+    }
+
+    List<WorkflowRow> findMany(Collection<String> ids) {
+        return db.run("read " + ids.size() + " workflow(s)", c -> {
+            Array idArray = c.createArrayOf("text", ids.toArray());
+            try (PreparedStatement ps = c.prepareStatement(findManySql)) {
+                ps.setArray(1, idArray);
+                return Rows.list(ps, Rows::workflow);
+            } finally {
+                idArray.free();
+            }
+        });
+    }
+
+    boolean recordWait(String workflowId, int position, boolean all, List<String> childIds, String owner, long epoch) {
+        return db.run("record the wait of workflow '" + workflowId + "' for its children", c -> {
+            Array idArray = c.createArrayOf("text", childIds.toArray());
+            try (PreparedStatement ps = c.prepareStatement(recordWaitSql)) {
+                ps.setString(1, all ? "all" : "any");
+                ps.setArray(2, idArray);
+                ps.setInt(3, position);
+                ps.setString(4, workflowId);
+                ps.setString(5, owner);
+                ps.setLong(6, epoch);
+                return ps.executeUpdate() == 1;
+            } finally {
+                idArray.free();
+            }
+        });
+    }
+
+    private static long micros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+    }
+}
