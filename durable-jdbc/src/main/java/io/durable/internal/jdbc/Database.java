@@ -20,6 +20,7 @@ final class Database {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     private static final long FIRST_BACKOFF_NANOS = Duration.ofMillis(10).toNanos();
     private static final long MAX_BACKOFF_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final int IMMEDIATE_RETRIES_ON_LOST_CONNECTION = 8;
 
     private final DataSource dataSource;
     private final String description;
@@ -44,6 +45,7 @@ final class Database {
         long deadline = System.nanoTime() + retryWindow.toNanos();
         long backoff = FIRST_BACKOFF_NANOS;
         int attempt = 0;
+        int lostConnections = 0;
         while (true) {
             attempt++;
             try {
@@ -52,6 +54,14 @@ final class Database {
                 if (!SqlFailures.isTransient(e)) {
                     throw new DurableException("database error while trying to " + what + " on " + description + ": "
                             + SqlFailures.rootMessage(e), e);
+                }
+                // When backends are killed (a failover, an idle-connection reaper) every pooled
+                // connection may be dead at once; each failure discards one, so the next try goes at
+                // once, a few times, before backing off.
+                if (SqlFailures.isLostConnection(e) && ++lostConnections <= IMMEDIATE_RETRIES_ON_LOST_CONNECTION) {
+                    log.debug("lost connection while trying to {} (attempt {}): {}; retrying at once", what, attempt,
+                            e.getMessage());
+                    continue;
                 }
                 if (System.nanoTime() + backoff > deadline) {
                     throw new DatabaseUnavailableException("database unreachable while trying to " + what + " on "

@@ -38,6 +38,23 @@ final class SqlFailures {
         return false;
     }
 
+    /**
+     * Whether the failure says the connection itself was lost (a killed backend, a broken socket)
+     * rather than that the server is unreachable: the pool discards that connection, and the next
+     * one may well be alive.
+     */
+    static boolean isLostConnection(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if ("57P01".equals(state) || "08006".equals(state) || "08003".equals(state)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     static String rootMessage(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
