@@ -8,7 +8,6 @@ import io.durable.WorkflowPage;
 import io.durable.WorkflowQuery;
 import io.durable.internal.serial.ErrorCodec;
 import io.durable.internal.serial.PayloadCodec;
-import io.durable.internal.store.JournalEntry;
 import io.durable.internal.store.PageCursor;
 import io.durable.internal.store.StepRow;
 import io.durable.internal.store.Store;
@@ -43,11 +42,10 @@ final class Inspection {
 
     List<StepInfo> journal(String workflowId) {
         List<StepInfo> out = new ArrayList<>();
-        for (JournalEntry entry : store.inspectJournal(workflowId)) {
-            StepRow row = entry.step();
+        for (StepRow row : store.loadJournal(workflowId)) {
             Optional<ErrorInfo> error = Optional.ofNullable(row.error()).map(errors::info);
             out.add(new StepInfo(row.position(), row.name(), row.status(), decodeForDisplay(row.output()), error,
-                    row.attempts(), row.startedAt(), row.completedAt(), Optional.ofNullable(entry.childWorkflowId())));
+                    row.attempts(), row.startedAt(), row.completedAt(), Optional.ofNullable(row.childWorkflowId())));
         }
         return out;
     }

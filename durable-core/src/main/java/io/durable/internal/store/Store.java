@@ -125,11 +125,6 @@ public interface Store extends AutoCloseable {
      */
     List<io.durable.WorkflowCount> countWorkflows(java.time.Instant createdFrom, java.time.Instant createdBefore);
 
-    /**
-     * @param workflowId the workflow
-     * @return its journal for display, ordered by position, with the child workflow each step started
-     */
-    List<JournalEntry> inspectJournal(String workflowId);
 
     // ---- waits, messages and events ------------------------------------------------------
 

@@ -166,10 +166,6 @@ final class JdbcStore implements Store {
         return management.counts(createdFrom, createdBefore);
     }
 
-    @Override
-    public List<io.durable.internal.store.JournalEntry> inspectJournal(String workflowId) {
-        return steps.inspect(workflowId);
-    }
 
     @Override
     public boolean recordWait(Wait wait, String owner, long epoch) {

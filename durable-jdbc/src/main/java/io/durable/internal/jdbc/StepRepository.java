@@ -1,6 +1,5 @@
 package io.durable.internal.jdbc;
 
-import io.durable.internal.store.JournalEntry;
 import io.durable.internal.store.StepRow;
 
 import java.sql.PreparedStatement;
@@ -10,14 +9,11 @@ import java.util.List;
 final class StepRepository {
     private final Database db;
     private final String journalSql;
-    private final String inspectSql;
 
     StepRepository(Database db, String schema) {
         this.db = db;
         this.journalSql = "SELECT " + Rows.STEP_ROW_COLUMNS + " FROM " + schema + ".steps WHERE workflow_id = ?"
                 + " ORDER BY position";
-        this.inspectSql = "SELECT " + Rows.STEP_COLUMNS + ", child_workflow_id FROM " + schema + ".steps"
-                + " WHERE workflow_id = ? ORDER BY position";
     }
 
     List<StepRow> journal(String workflowId) {
@@ -25,16 +21,6 @@ final class StepRepository {
             try (PreparedStatement ps = c.prepareStatement(journalSql)) {
                 ps.setString(1, workflowId);
                 return Rows.list(ps, Rows::step);
-            }
-        });
-    }
-
-    /** The journal as operators see it: each step with the child workflow it started. */
-    List<JournalEntry> inspect(String workflowId) {
-        return db.run("read the journal of workflow '" + workflowId + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement(inspectSql)) {
-                ps.setString(1, workflowId);
-                return Rows.list(ps, rs -> new JournalEntry(Rows.step(rs), rs.getString(10)));
             }
         });
     }
