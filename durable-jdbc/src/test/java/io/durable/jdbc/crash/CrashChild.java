@@ -208,36 +208,30 @@ public final class CrashChild {
             System.exit(2);
         }
         String password = System.getenv(PASSWORD_ENV);
-        int exit;
-        try (Connection effects = DriverManager.getConnection(url, user, password);
-             Durable durable = Durable.builder()
-                     .jdbcUrl(url, user, password)
-                     .executorId(EXECUTOR_ID)
-                     .poolSize(4)
-                     .maxConcurrentWorkflows(8)
-                     .shutdownTimeout(Duration.ofSeconds(5))
-                     .build()) {
-            ChainImpl chainImpl = new ChainImpl();
-            Chain chain = durable.register(Chain.class, chainImpl);
-            chainImpl.effects(durable.register(Effects.class, new EffectsImpl(durable, effects, blockStep, dawdle)));
-            durable.start();
-            System.out.println("READY " + ProcessHandle.current().pid());
-            System.out.flush();
-            String result;
-            if (mode.equals("run")) {
-                result = durable.runWorkflow(workflowId, () -> chain.chain(STEPS));
-            } else {
-                result = durable.<String>retrieve(workflowId).result(RESULT_TIMEOUT);
+        int stepToBlock = blockStep;
+        boolean slowSteps = dawdle;
+        ChildMain.run(() -> {
+            try (Connection effects = DriverManager.getConnection(url, user, password);
+                 Durable durable = Durable.builder()
+                         .jdbcUrl(url, user, password)
+                         .executorId(EXECUTOR_ID)
+                         .poolSize(4)
+                         .maxConcurrentWorkflows(8)
+                         .shutdownTimeout(Duration.ofSeconds(5))
+                         .build()) {
+                ChainImpl chainImpl = new ChainImpl();
+                Chain chain = durable.register(Chain.class, chainImpl);
+                chainImpl.effects(durable.register(Effects.class, new EffectsImpl(durable, effects, stepToBlock, slowSteps)));
+                durable.start();
+                ChildMain.ready();
+                String result;
+                if (mode.equals("run")) {
+                    result = durable.runWorkflow(workflowId, () -> chain.chain(STEPS));
+                } else {
+                    result = durable.<String>retrieve(workflowId).result(RESULT_TIMEOUT);
+                }
+                return result;
             }
-            System.out.println("RESULT " + result);
-            System.out.flush();
-            exit = 0;
-        } catch (Throwable t) {
-            System.out.println("ERROR " + t);
-            t.printStackTrace();
-            System.out.flush();
-            exit = 1;
-        }
-        System.exit(exit);
+        });
     }
 }

@@ -141,35 +141,27 @@ public final class FanOutCrashChild {
         String orderId = args[3];
         int items = Integer.parseInt(args[4]);
         String password = System.getenv(CrashChild.PASSWORD_ENV);
-        int exit;
-        try (Connection connection = DriverManager.getConnection(url, user, password);
-             Durable durable = Durable.builder()
-                     .jdbcUrl(url, user, password)
-                     .executorId(EXECUTOR_ID)
-                     .poolSize(4)
-                     .hotWaitWindow(Duration.ofMillis(50))
-                     .pollInterval(Duration.ofMillis(100))
-                     .shutdownTimeout(Duration.ofSeconds(5))
-                     .build()) {
-            Effects effects = new Effects(connection);
-            OrderImpl order = new OrderImpl(durable, effects, args[0].equals("run"));
-            order.pricing = durable.register(Pricing.class, new PricingImpl(durable, effects));
-            Order proxy = durable.register(Order.class, order);
-            durable.start();
-            System.out.println("READY " + ProcessHandle.current().pid());
-            System.out.flush();
-            int total = args[0].equals("run")
-                    ? durable.runWorkflow(orderId, () -> proxy.total(items))
-                    : durable.<Integer>retrieve(orderId).result(Duration.ofSeconds(60));
-            System.out.println("RESULT " + total);
-            System.out.flush();
-            exit = 0;
-        } catch (Throwable t) {
-            System.out.println("ERROR " + t);
-            t.printStackTrace();
-            System.out.flush();
-            exit = 1;
-        }
-        System.exit(exit);
+        ChildMain.run(() -> {
+            try (Connection connection = DriverManager.getConnection(url, user, password);
+                 Durable durable = Durable.builder()
+                         .jdbcUrl(url, user, password)
+                         .executorId(EXECUTOR_ID)
+                         .poolSize(4)
+                         .hotWaitWindow(Duration.ofMillis(50))
+                         .pollInterval(Duration.ofMillis(100))
+                         .shutdownTimeout(Duration.ofSeconds(5))
+                         .build()) {
+                Effects effects = new Effects(connection);
+                OrderImpl order = new OrderImpl(durable, effects, args[0].equals("run"));
+                order.pricing = durable.register(Pricing.class, new PricingImpl(durable, effects));
+                Order proxy = durable.register(Order.class, order);
+                durable.start();
+                ChildMain.ready();
+                int total = args[0].equals("run")
+                        ? durable.runWorkflow(orderId, () -> proxy.total(items))
+                        : durable.<Integer>retrieve(orderId).result(Duration.ofSeconds(60));
+                return total;
+            }
+        });
     }
 }

@@ -81,32 +81,25 @@ public final class LifecycleCrashChild {
         long timeoutMillis = Long.parseLong(args[4]);
         int maxRecoveryAttempts = Integer.parseInt(args[5]);
         String password = System.getenv(CrashChild.PASSWORD_ENV);
-        int exit;
-        try (Connection effects = DriverManager.getConnection(url, user, password);
-             Durable durable = Durable.builder()
-                     .jdbcUrl(url, user, password)
-                     .executorId(EXECUTOR_ID)
-                     .poolSize(4)
-                     .maxRecoveryAttempts(maxRecoveryAttempts)
-                     .pollInterval(Duration.ofMillis(100))
-                     .shutdownTimeout(Duration.ofSeconds(1))
-                     .build()) {
-            Stuck stuck = durable.register(Stuck.class, new StuckImpl(durable, effects));
-            durable.start();
-            StartOptions options = timeoutMillis > 0 ? StartOptions.timeout(Duration.ofMillis(timeoutMillis))
-                    : StartOptions.defaults();
-            String result = args[0].equals("run")
-                    ? durable.runWorkflow(workflowId, options, stuck::run)
-                    : durable.<String>retrieve(workflowId).result(Duration.ofSeconds(60));
-            System.out.println("RESULT " + result);
-            System.out.flush();
-            exit = 0;
-        } catch (Throwable t) {
-            System.out.println("ERROR " + t);
-            t.printStackTrace();
-            System.out.flush();
-            exit = 1;
-        }
-        System.exit(exit);
+        ChildMain.run(() -> {
+            try (Connection effects = DriverManager.getConnection(url, user, password);
+                 Durable durable = Durable.builder()
+                         .jdbcUrl(url, user, password)
+                         .executorId(EXECUTOR_ID)
+                         .poolSize(4)
+                         .maxRecoveryAttempts(maxRecoveryAttempts)
+                         .pollInterval(Duration.ofMillis(100))
+                         .shutdownTimeout(Duration.ofSeconds(1))
+                         .build()) {
+                Stuck stuck = durable.register(Stuck.class, new StuckImpl(durable, effects));
+                durable.start();
+                StartOptions options = timeoutMillis > 0 ? StartOptions.timeout(Duration.ofMillis(timeoutMillis))
+                        : StartOptions.defaults();
+                String result = args[0].equals("run")
+                        ? durable.runWorkflow(workflowId, options, stuck::run)
+                        : durable.<String>retrieve(workflowId).result(Duration.ofSeconds(60));
+                return result;
+            }
+        });
     }
 }

@@ -90,32 +90,24 @@ public final class MessagingCrashChild {
         long timeoutMillis = Long.parseLong(args[4]);
         long hotWindowMillis = Long.parseLong(args[5]);
         String password = System.getenv(CrashChild.PASSWORD_ENV);
-        int exit;
-        try (Connection effects = DriverManager.getConnection(url, user, password);
-             Durable durable = Durable.builder()
-                     .jdbcUrl(url, user, password)
-                     .executorId(EXECUTOR_ID)
-                     .poolSize(4)
-                     .hotWaitWindow(Duration.ofMillis(hotWindowMillis))
-                     .pollInterval(Duration.ofMillis(100))
-                     .shutdownTimeout(Duration.ofSeconds(5))
-                     .build()) {
-            Approval approval = durable.register(Approval.class, new ApprovalImpl(durable, effects));
-            durable.start();
-            System.out.println("READY " + ProcessHandle.current().pid());
-            System.out.flush();
-            String result = args[0].equals("run")
-                    ? durable.runWorkflow(workflowId, () -> approval.await(timeoutMillis))
-                    : durable.<String>retrieve(workflowId).result(Duration.ofSeconds(60));
-            System.out.println("RESULT " + result);
-            System.out.flush();
-            exit = 0;
-        } catch (Throwable t) {
-            System.out.println("ERROR " + t);
-            t.printStackTrace();
-            System.out.flush();
-            exit = 1;
-        }
-        System.exit(exit);
+        ChildMain.run(() -> {
+            try (Connection effects = DriverManager.getConnection(url, user, password);
+                 Durable durable = Durable.builder()
+                         .jdbcUrl(url, user, password)
+                         .executorId(EXECUTOR_ID)
+                         .poolSize(4)
+                         .hotWaitWindow(Duration.ofMillis(hotWindowMillis))
+                         .pollInterval(Duration.ofMillis(100))
+                         .shutdownTimeout(Duration.ofSeconds(5))
+                         .build()) {
+                Approval approval = durable.register(Approval.class, new ApprovalImpl(durable, effects));
+                durable.start();
+                ChildMain.ready();
+                String result = args[0].equals("run")
+                        ? durable.runWorkflow(workflowId, () -> approval.await(timeoutMillis))
+                        : durable.<String>retrieve(workflowId).result(Duration.ofSeconds(60));
+                return result;
+            }
+        });
     }
 }
