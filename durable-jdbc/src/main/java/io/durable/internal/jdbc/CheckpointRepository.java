@@ -29,7 +29,6 @@ final class CheckpointRepository {
     private static final int START = 1;
     private static final int STEP = 2;
     private static final int COMPLETE = 3;
-    private static final String UNIQUE_VIOLATION = "23505";
 
     private final String startsCte;
     private final String stepsCte;
@@ -93,7 +92,7 @@ final class CheckpointRepository {
         this.completeOneSql = "UPDATE " + workflows + " w SET status = ?, output = ?, error = ?, completed_at = now(),"
                 + " updated_at = now(), wait_kind = NULL WHERE w.id = ? AND w.owner = ? AND w.epoch = ? AND w.status = 'PENDING'";
         this.findWorkflowSql = "SELECT " + Rows.WORKFLOW_COLUMNS + " FROM " + workflows + " WHERE id = ?";
-        this.findStepSql = "SELECT " + Rows.STEP_ROW_COLUMNS + " FROM " + schema + ".steps WHERE workflow_id = ? AND position = ?";
+        this.findStepSql = Rows.findStepSql(schema);
     }
 
     /** What one batch produced, delivered to the waiters only after the statement has committed. */
@@ -118,7 +117,7 @@ final class CheckpointRepository {
         try {
             return writeBatch(c, starts, steps, completions, false);
         } catch (SQLException e) {
-            if (steps.isEmpty() || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+            if (steps.isEmpty() || !SqlFailures.UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 throw e;
             }
             // A position already recorded: rare (a replay racing a write), so only then pay for the
@@ -198,7 +197,7 @@ final class CheckpointRepository {
             names[i] = w.name();
             inputs[i] = w.inputs();
             owners[i] = w.owner();
-            deadlines[i] = w.deadlineAt() == null ? null : micros(w.deadlineAt());
+            deadlines[i] = w.deadlineAt() == null ? null : Rows.micros(w.deadlineAt());
         }
         ps.setArray(index++, c.createArrayOf("text", ids));
         ps.setArray(index++, c.createArrayOf("text", names));
@@ -233,8 +232,8 @@ final class CheckpointRepository {
             outputs[i] = row.output();
             errors[i] = row.error();
             attempts[i] = row.attempts();
-            started[i] = micros(row.startedAt());
-            completed[i] = micros(row.completedAt());
+            started[i] = Rows.micros(row.startedAt());
+            completed[i] = Rows.micros(row.completedAt());
             owners[i] = step.owner;
             epochs[i] = step.epoch;
             children[i] = row.childWorkflowId();
@@ -322,8 +321,8 @@ final class CheckpointRepository {
             ps.setString(5, row.output());
             ps.setString(6, row.error());
             ps.setInt(7, row.attempts());
-            ps.setLong(8, micros(row.startedAt()));
-            ps.setLong(9, micros(row.completedAt()));
+            ps.setLong(8, Rows.micros(row.startedAt()));
+            ps.setLong(9, Rows.micros(row.completedAt()));
             ps.setString(10, row.childWorkflowId());
             ps.setString(11, row.workflowId());
             ps.setString(12, step.owner);
@@ -361,7 +360,7 @@ final class CheckpointRepository {
             if (recorded.contains(key(step.row.workflowId(), step.row.position()))) {
                 results.put(step, StepWrite.recorded());
             } else {
-                StepRow existing = findStep(c, step.row.workflowId(), step.row.position());
+                StepRow existing = Rows.findStep(c, findStepSql, step.row.workflowId(), step.row.position()).orElse(null);
                 results.put(step, existing != null ? StepWrite.conflict(existing) : StepWrite.fenced());
             }
         }
@@ -384,19 +383,9 @@ final class CheckpointRepository {
         }
     }
 
-    private StepRow findStep(Connection c, String workflowId, int position) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(findStepSql)) {
-            ps.setString(1, workflowId);
-            ps.setInt(2, position);
-            return Rows.first(ps, Rows::step).orElse(null);
-        }
-    }
 
     private static String key(String workflowId, int position) {
         return position + ":" + workflowId;
     }
 
-    private static long micros(Instant instant) {
-        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
-    }
 }

@@ -9,7 +9,6 @@ import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
@@ -20,7 +19,6 @@ import java.util.List;
  * workflow of the same name is joined instead of inserted.
  */
 final class ChildRepository {
-    private static final String UNIQUE_VIOLATION = "23505";
     /** A child in one of these statuses has not finished: a DEAD_LETTER one waits for an operator's resume. */
     private static final String UNFINISHED = "('PENDING', 'DEAD_LETTER')";
 
@@ -49,8 +47,7 @@ final class ChildRepository {
         this.recordWaitSql = "UPDATE " + workflows + " SET wait_kind = 'child', wait_topic = ?, wait_target = NULL,"
                 + " wait_children = ?, wait_position = ?, wake_at = NULL, updated_at = now()"
                 + " WHERE id = ? AND owner = ? AND epoch = ? AND status = 'PENDING'";
-        this.findStepSql = "SELECT " + Rows.STEP_ROW_COLUMNS + " FROM " + schema + ".steps"
-                + " WHERE workflow_id = ? AND position = ?";
+        this.findStepSql = Rows.findStepSql(schema);
     }
 
     /**
@@ -90,8 +87,8 @@ final class ChildRepository {
                     ps.setString(i++, step.output());
                     ps.setString(i++, step.error());
                     ps.setInt(i++, step.attempts());
-                    ps.setLong(i++, micros(step.startedAt()));
-                    ps.setLong(i++, micros(step.completedAt()));
+                    ps.setLong(i++, Rows.micros(step.startedAt()));
+                    ps.setLong(i++, Rows.micros(step.completedAt()));
                     ps.setString(i++, step.childWorkflowId());
                     ps.setString(i, child.name());
                     try (ResultSet rs = ps.executeQuery()) {
@@ -110,16 +107,13 @@ final class ChildRepository {
                                 : new ChildStart(ChildStart.Kind.NAME_CONFLICT, existingName, null);
                     }
                 } catch (SQLException e) {
-                    if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    if (!SqlFailures.UNIQUE_VIOLATION.equals(e.getSQLState())) {
                         throw e;
                     }
                     // The parent's position was taken (the statement changed nothing): that entry wins.
-                    try (PreparedStatement ps = c.prepareStatement(findStepSql)) {
-                        ps.setString(1, step.workflowId());
-                        ps.setInt(2, step.position());
-                        StepRow existing = Rows.first(ps, Rows::step).orElseThrow(() -> e);
-                        return new ChildStart(ChildStart.Kind.CONFLICT, null, existing);
-                    }
+                    StepRow existing = Rows.findStep(c, findStepSql, step.workflowId(), step.position())
+                            .orElseThrow(() -> e);
+                    return new ChildStart(ChildStart.Kind.CONFLICT, null, existing);
                 }
             }
         });
@@ -154,7 +148,4 @@ final class ChildRepository {
         });
     }
 
-    private static long micros(Instant instant) {
-        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
-    }
 }

@@ -49,7 +49,7 @@ final class LifecycleRepository {
                 + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + workflows + " w"
                 + " WHERE w.id = ? AND w.owner = ? AND w.epoch = ? AND w.status = 'CANCELLED' FOR SHARE"
                 + " ON CONFLICT (workflow_id, position) DO NOTHING";
-        this.findStepSql = "SELECT " + Rows.STEP_COLUMNS + " FROM " + steps + " WHERE workflow_id = ? AND position = ?";
+        this.findStepSql = Rows.findStepSql(schema);
         this.resumeSql = "WITH old AS (SELECT id AS old_id, status AS old_status FROM " + workflows
                 + " WHERE id = ? AND status IN " + RESUMABLE + " FOR UPDATE),"
                 + " r AS (UPDATE " + workflows + " w SET status = 'PENDING', owner = ?, epoch = w.epoch + 1,"
@@ -125,11 +125,8 @@ final class LifecycleRepository {
                     return StepWrite.recorded();
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(findStepSql)) {
-                ps.setString(1, step.workflowId());
-                ps.setInt(2, step.position());
-                return Rows.first(ps, Rows::step).map(StepWrite::conflict).orElseGet(StepWrite::fenced);
-            }
+            return Rows.findStep(c, findStepSql, step.workflowId(), step.position()).map(StepWrite::conflict)
+                    .orElseGet(StepWrite::fenced);
         });
     }
 

@@ -67,6 +67,30 @@ final class Rows {
                 instant(rs.getTimestamp(9)), rs.getString(10));
     }
 
+    /** The query {@link #findStep} runs: one journal entry by workflow and position. */
+    static String findStepSql(String schema) {
+        return "SELECT " + STEP_ROW_COLUMNS + " FROM " + schema + ".steps WHERE workflow_id = ? AND position = ?";
+    }
+
+    /**
+     * The journal entry at a position, read on the rare path where a write met a recorded one.
+     *
+     * @param sql {@link #findStepSql} for the schema
+     */
+    static Optional<StepRow> findStep(java.sql.Connection c, String sql, String workflowId, int position)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, workflowId);
+            ps.setInt(2, position);
+            return first(ps, Rows::step);
+        }
+    }
+
+    /** Microseconds since the epoch, how timestamps travel in the batch arrays (no time zone to get wrong). */
+    static long micros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+    }
+
     static Timestamp timestamp(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
     }

@@ -7,6 +7,8 @@ import java.util.Set;
 
 /** Which SQL failures are worth retrying: lost connections, server restarts, serialization conflicts. */
 final class SqlFailures {
+    /** A unique index refused a row: on the journal, a position already recorded. */
+    static final String UNIQUE_VIOLATION = "23505";
     private static final Set<String> TRANSIENT_STATES = Set.of(
             "57P01", // admin_shutdown (pg_terminate_backend)
             "57P02", // crash_shutdown

@@ -25,7 +25,6 @@ import java.util.Optional;
  * (no {@code ON CONFLICT} on steps here), so nothing is half-applied; the recorded row then wins.
  */
 final class WaitRepository {
-    private static final String UNIQUE_VIOLATION = "23505";
 
     private final Database db;
     private final String recordWaitSql;
@@ -120,7 +119,7 @@ final class WaitRepository {
         this.claimDueSql = "UPDATE " + workflows + " w SET wait_kind = NULL, epoch = w.epoch + 1, updated_at = now()"
                 + " WHERE w.id = ANY (?) AND w.owner = ? AND w.status = 'PENDING' AND w.wait_kind IS NOT NULL"
                 + " AND w.name = ANY (?) AND " + due + " RETURNING " + Rows.WORKFLOW_COLUMNS;
-        this.findStepSql = "SELECT " + Rows.STEP_ROW_COLUMNS + " FROM " + steps + " WHERE workflow_id = ? AND position = ?";
+        this.findStepSql = Rows.findStepSql(schema);
     }
 
     boolean recordWait(Wait wait, String owner, long epoch) {
@@ -167,7 +166,7 @@ final class WaitRepository {
                 ps.setString(i++, step.workflowId());
                 ps.setInt(i++, step.position());
                 ps.setString(i++, step.name());
-                ps.setLong(i, micros(step));
+                ps.setLong(i, Rows.micros(step.startedAt()));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     if (rs.getLong(1) == 0) {
@@ -216,7 +215,7 @@ final class WaitRepository {
                 ps.setString(i++, step.workflowId());
                 ps.setInt(i++, step.position());
                 ps.setString(i++, step.name());
-                ps.setLong(i++, micros(step));
+                ps.setLong(i++, Rows.micros(step.startedAt()));
                 ps.setString(i, step.workflowId());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -226,7 +225,7 @@ final class WaitRepository {
                     return rs.getLong(1) == 1 ? Store.HandOver.DUPLICATE : Store.HandOver.NOT_DELIVERED;
                 }
             } catch (SQLException e) {
-                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                if (SqlFailures.UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     return Store.HandOver.NOT_DELIVERED; // the position was taken meanwhile; nothing was stored
                 }
                 throw e;
@@ -324,7 +323,7 @@ final class WaitRepository {
         ps.setString(i++, step.output());
         ps.setString(i++, step.error());
         ps.setInt(i++, step.attempts());
-        ps.setLong(i++, micros(step));
+        ps.setLong(i++, Rows.micros(step.startedAt()));
         return i;
     }
 
@@ -337,22 +336,14 @@ final class WaitRepository {
 
     /** The position was taken (the whole statement rolled back): the recorded row wins. */
     private StepWrite conflictOrThrow(Connection c, StepRow step, SQLException e) throws SQLException {
-        if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        if (!SqlFailures.UNIQUE_VIOLATION.equals(e.getSQLState())) {
             throw e;
         }
-        try (PreparedStatement ps = c.prepareStatement(findStepSql)) {
-            ps.setString(1, step.workflowId());
-            ps.setInt(2, step.position());
-            Optional<StepRow> existing = Rows.first(ps, Rows::step);
-            return existing.map(StepWrite::conflict).orElseThrow(() -> e);
-        }
+        return Rows.findStep(c, findStepSql, step.workflowId(), step.position()).map(StepWrite::conflict)
+                .orElseThrow(() -> e);
     }
 
     private static String what(StepRow step) {
         return "record step " + step.position() + " '" + step.name() + "' of workflow '" + step.workflowId() + "'";
-    }
-
-    private static long micros(StepRow step) {
-        return step.startedAt().getEpochSecond() * 1_000_000L + step.startedAt().getNano() / 1_000;
     }
 }
