@@ -80,14 +80,7 @@ final class ChildRepository {
                     ps.setString(i++, step.workflowId());
                     ps.setInt(i++, step.position());
                     ps.setTimestamp(i++, Rows.timestamp(child.deadlineAt()));
-                    ps.setString(i++, step.workflowId());
-                    ps.setInt(i++, step.position());
-                    ps.setString(i++, step.name());
-                    ps.setString(i++, step.status().name());
-                    ps.setString(i++, step.output());
-                    ps.setString(i++, step.error());
-                    ps.setInt(i++, step.attempts());
-                    ps.setLong(i++, Rows.micros(step.startedAt()));
+                    i = Rows.bindStep(ps, i, step);
                     ps.setLong(i++, Rows.micros(step.completedAt()));
                     ps.setString(i++, step.childWorkflowId());
                     ps.setString(i, child.name());

@@ -86,6 +86,24 @@ final class Rows {
         }
     }
 
+    /**
+     * Binds a journal entry's columns up to {@code started_at} (as microseconds) from {@code i} on:
+     * workflow, position, name, status, output, error, attempts, start.
+     *
+     * @return the next parameter index
+     */
+    static int bindStep(PreparedStatement ps, int i, StepRow step) throws SQLException {
+        ps.setString(i++, step.workflowId());
+        ps.setInt(i++, step.position());
+        ps.setString(i++, step.name());
+        ps.setString(i++, step.status().name());
+        ps.setString(i++, step.output());
+        ps.setString(i++, step.error());
+        ps.setInt(i++, step.attempts());
+        ps.setLong(i++, micros(step.startedAt()));
+        return i;
+    }
+
     /** Microseconds since the epoch, how timestamps travel in the batch arrays (no time zone to get wrong). */
     static long micros(Instant instant) {
         return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;

@@ -142,7 +142,7 @@ final class WaitRepository {
         return db.run(what(step), c -> {
             try (PreparedStatement ps = c.prepareStatement(waitEndSql)) {
                 int i = bindOwned(ps, 1, step, owner, epoch);
-                i = bindStep(ps, i, step);
+                i = Rows.bindStep(ps, i, step);
                 ps.setString(i, step.childWorkflowId());
                 return ps.executeUpdate() == 1 ? StepWrite.recorded() : StepWrite.fenced();
             } catch (SQLException e) {
@@ -237,7 +237,7 @@ final class WaitRepository {
         return db.run(what(step), c -> {
             try (PreparedStatement ps = c.prepareStatement(sendFromStepSql)) {
                 int i = bindOwned(ps, 1, step, owner, epoch);
-                i = bindStep(ps, i, step);
+                i = Rows.bindStep(ps, i, step);
                 ps.setString(i++, message.destination());
                 ps.setString(i++, message.topic());
                 ps.setString(i++, message.payload());
@@ -253,7 +253,7 @@ final class WaitRepository {
         return db.run(what(step), c -> {
             try (PreparedStatement ps = c.prepareStatement(setEventSql)) {
                 int i = bindOwned(ps, 1, step, owner, epoch);
-                i = bindStep(ps, i, step);
+                i = Rows.bindStep(ps, i, step);
                 ps.setString(i++, step.workflowId());
                 ps.setString(i++, key);
                 ps.setInt(i++, step.position());
@@ -312,18 +312,6 @@ final class WaitRepository {
         ps.setString(i++, step.workflowId());
         ps.setString(i++, owner);
         ps.setLong(i++, epoch);
-        return i;
-    }
-
-    private static int bindStep(PreparedStatement ps, int i, StepRow step) throws SQLException {
-        ps.setString(i++, step.workflowId());
-        ps.setInt(i++, step.position());
-        ps.setString(i++, step.name());
-        ps.setString(i++, step.status().name());
-        ps.setString(i++, step.output());
-        ps.setString(i++, step.error());
-        ps.setInt(i++, step.attempts());
-        ps.setLong(i++, Rows.micros(step.startedAt()));
         return i;
     }
 
