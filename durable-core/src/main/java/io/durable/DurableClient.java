@@ -273,6 +273,39 @@ public final class DurableClient implements AutoCloseable {
         return engine.cancel(workflowId, withChildren);
     }
 
+    // ---- queues -------------------------------------------------------------------------------
+
+    /**
+     * Puts a workflow on a queue, by name, for an executor to run: a {@link Durable} that registered
+     * an implementation of {@code workflowName} dequeues it when the queue's limits allow. Its
+     * arguments are recorded now (encoded like any workflow's inputs); the same ID names one
+     * execution, so enqueuing it twice returns a handle to the first.
+     *
+     * <p>The name is the one the executor records: {@code @Workflow(name = "...")}, or by default
+     * {@code InterfaceSimpleName.methodName} of the registered interface (e.g. {@code "Checkout.checkout"}).
+     *
+     * <pre>{@code
+     * WorkflowHandle<String> h = client.enqueue("orders", "Checkout.checkout", "order-42",
+     *         StartOptions.defaults(), order);
+     * }</pre>
+     *
+     * <p><b>Not available yet:</b> queues arrive with issue 6 part 2; until then this method throws.
+     * A client cannot start a workflow without a queue: no executor would ever pick it up.
+     *
+     * @param queue        the queue's name
+     * @param workflowName the registered workflow name
+     * @param workflowId   names the execution
+     * @param options      its timeout or deadline
+     * @param arguments    the workflow method's arguments, in order
+     * @param <T>          the result type
+     * @return a handle to the execution
+     * @throws UnsupportedOperationException always, until queues land
+     */
+    public <T> WorkflowHandle<T> enqueue(String queue, String workflowName, String workflowId, StartOptions options,
+                                         Object... arguments) {
+        throw new UnsupportedOperationException("queues land with issue 6 part 2");
+    }
+
     /**
      * Configures a {@link DurableClient}: the same database settings as {@link Durable.Builder},
      * and nothing about running workflows. {@link #build()} validates them, connects and checks

@@ -6,6 +6,7 @@ import io.durable.Durable;
 import io.durable.DurableClient;
 import io.durable.ResultTimeoutException;
 import io.durable.SerializationException;
+import io.durable.StartOptions;
 import io.durable.StepInfo;
 import io.durable.Workflow;
 import io.durable.WorkflowCancelledException;
@@ -301,6 +302,14 @@ class DurableClientTest {
         client.countWorkflows();
         assertEquals(1, db.queryLong("SELECT count(*) FROM durable.executors"), "only the worker registered");
         assertEquals(0, db.queryLong("SELECT count(*) FROM durable.workflows WHERE owner <> 'worker'"));
+    }
+
+    @Test
+    void enqueueWaitsForQueues() {
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> client.enqueue(
+                "orders", "Orders.receipt", "queued-1", StartOptions.defaults(), "r-5"));
+        assertTrue(e.getMessage().contains("queues"), e.getMessage());
+        assertEquals(Optional.empty(), client.workflow("queued-1"), "nothing was inserted");
     }
 
     // ---- schema and configuration -------------------------------------------------------------
