@@ -339,6 +339,19 @@ class DurableClientTest {
     }
 
     @Test
+    void aSchemaMigratedFurtherByANewerLibraryIsAccepted() {
+        try (Durable current = Durables.builder(db, "newer-schema").schema("newer_one").build()) {
+            current.start();
+        }
+        db.execute("INSERT INTO newer_one.durable_schema_history (installed_rank, version, description, type, script, "
+                + "checksum, installed_by, execution_time, success) VALUES (999, '999', 'from the future', 'SQL', "
+                + "'V999__from_the_future.sql', 0, 'test', 0, true)");
+        try (DurableClient onNewer = clientBuilder().schema("newer_one").build()) {
+            assertEquals(Optional.empty(), onNewer.workflow("anything"));
+        }
+    }
+
+    @Test
     void invalidSettingsFailAtBuildNamingTheSetting() {
         String url = db.url();
         assertMessage("schema", () -> DurableClient.builder().jdbcUrl(url, "u", null).schema("Bad Schema!").build());
