@@ -2,9 +2,8 @@ package io.durable;
 
 import io.durable.internal.engine.Engine;
 import io.durable.internal.engine.EngineConfig;
-import io.durable.internal.store.Store;
+import io.durable.internal.store.ConnectionSettings;
 import io.durable.internal.store.StoreConfig;
-import io.durable.internal.store.StoreFactory;
 import io.durable.internal.util.Sneaky;
 
 import javax.sql.DataSource;
@@ -14,9 +13,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.UUID;
-import java.util.regex.Pattern;
+
+import static io.durable.internal.store.ConnectionSettings.requirePositive;
 
 /**
  * The entry point: durable workflows and steps checkpointed into the application's own database.
@@ -813,33 +812,23 @@ public final class Durable implements AutoCloseable {
         /** Environment variable naming this process's executor ID. */
         public static final String EXECUTOR_ID_ENV = "DURABLE_EXECUTOR_ID";
         /** Environment variable with a JDBC URL, used when neither a DataSource nor a URL is set. */
-        public static final String DATABASE_URL_ENV = "DURABLE_DATABASE_URL";
+        public static final String DATABASE_URL_ENV = ConnectionSettings.DATABASE_URL_ENV;
         /** Environment variable with the user for {@link #DATABASE_URL_ENV}. */
-        public static final String DATABASE_USER_ENV = "DURABLE_DATABASE_USER";
+        public static final String DATABASE_USER_ENV = ConnectionSettings.DATABASE_USER_ENV;
         /** Environment variable with the password for {@link #DATABASE_URL_ENV}. */
-        public static final String DATABASE_PASSWORD_ENV = "DURABLE_DATABASE_PASSWORD";
+        public static final String DATABASE_PASSWORD_ENV = ConnectionSettings.DATABASE_PASSWORD_ENV;
 
-        private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-
-        private DataSource dataSource;
-        private String jdbcUrl;
-        private String user;
-        private String password;
-        private String schema = DEFAULT_SCHEMA;
+        private final ConnectionSettings connection = new ConnectionSettings(DEFAULT_SCHEMA, DEFAULT_POOL_SIZE,
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_DATABASE_RETRY_TIMEOUT, DEFAULT_MAX_PAYLOAD_BYTES);
         private String executorId;
         private int maxConcurrentWorkflows = DEFAULT_MAX_CONCURRENT_WORKFLOWS;
-        private int poolSize = DEFAULT_POOL_SIZE;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration databaseRetryTimeout = DEFAULT_DATABASE_RETRY_TIMEOUT;
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
-        private long maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
         private Integer checkpointWriters;
         private int checkpointBatchSize = DEFAULT_CHECKPOINT_BATCH_SIZE;
         private Duration hotWaitWindow = DEFAULT_HOT_WAIT_WINDOW;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private int maxRecoveryAttempts = DEFAULT_MAX_RECOVERY_ATTEMPTS;
-        private ClassLoader classLoader;
 
         private Builder() {
         }
@@ -851,7 +840,7 @@ public final class Durable implements AutoCloseable {
          * @return this builder
          */
         public Builder dataSource(DataSource dataSource) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            connection.dataSource(dataSource);
             return this;
         }
 
@@ -864,9 +853,7 @@ public final class Durable implements AutoCloseable {
          * @return this builder
          */
         public Builder jdbcUrl(String url, String user, String password) {
-            this.jdbcUrl = Objects.requireNonNull(url, "url");
-            this.user = user;
-            this.password = password;
+            connection.jdbcUrl(url, user, password);
             return this;
         }
 
@@ -875,7 +862,7 @@ public final class Durable implements AutoCloseable {
          * @return this builder
          */
         public Builder schema(String schema) {
-            this.schema = schema;
+            connection.schema(schema);
             return this;
         }
 
@@ -904,7 +891,7 @@ public final class Durable implements AutoCloseable {
          * @return this builder
          */
         public Builder poolSize(int poolSize) {
-            this.poolSize = poolSize;
+            connection.poolSize(poolSize);
             return this;
         }
 
@@ -914,7 +901,7 @@ public final class Durable implements AutoCloseable {
          * @return this builder
          */
         public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = connectTimeout;
+            connection.connectTimeout(connectTimeout);
             return this;
         }
 
@@ -923,7 +910,7 @@ public final class Durable implements AutoCloseable {
          * @return this builder
          */
         public Builder databaseRetryTimeout(Duration databaseRetryTimeout) {
-            this.databaseRetryTimeout = databaseRetryTimeout;
+            connection.databaseRetryTimeout(databaseRetryTimeout);
             return this;
         }
 
@@ -994,7 +981,7 @@ public final class Durable implements AutoCloseable {
          * @return this builder
          */
         public Builder maxPayloadBytes(long maxPayloadBytes) {
-            this.maxPayloadBytes = maxPayloadBytes;
+            connection.maxPayloadBytes(maxPayloadBytes);
             return this;
         }
 
@@ -1028,7 +1015,7 @@ public final class Durable implements AutoCloseable {
          * @return this builder
          */
         public Builder classLoader(ClassLoader classLoader) {
-            this.classLoader = classLoader;
+            connection.classLoader(classLoader);
             return this;
         }
 
@@ -1039,23 +1026,18 @@ public final class Durable implements AutoCloseable {
          * @throws ConfigurationException naming the setting to change
          */
         public Durable build() {
-            StoreConfig storeConfig = storeConfig();
-            if (poolSize < 2) {
-                throw new ConfigurationException("poolSize must be at least 2 (schema migration at start holds two "
-                        + "connections at once), got " + poolSize);
-            }
+            StoreConfig storeConfig = connection.validate(2, "schema migration at start holds two connections at once",
+                    effectiveCheckpointWriters(), checkpointBatchSize);
             requirePositive("maxConcurrentWorkflows", maxConcurrentWorkflows);
             requirePositive("checkpointBatchSize", checkpointBatchSize);
             requirePositive("maxRecoveryAttempts", maxRecoveryAttempts);
             if (checkpointWriters != null) {
                 requirePositive("checkpointWriters", checkpointWriters);
-                if (dataSource == null && checkpointWriters >= poolSize) {
+                if (!connection.usesDataSource() && checkpointWriters >= connection.poolSize()) {
                     throw new ConfigurationException("checkpointWriters (" + checkpointWriters + ") must be below "
-                            + "poolSize (" + poolSize + ") so that reads still find a connection");
+                            + "poolSize (" + connection.poolSize() + ") so that reads still find a connection");
                 }
             }
-            requirePositive("connectTimeout", connectTimeout);
-            requirePositive("databaseRetryTimeout", databaseRetryTimeout);
             requirePositive("heartbeatInterval", heartbeatInterval);
             requirePositive("shutdownTimeout", shutdownTimeout);
             if (hotWaitWindow == null || hotWaitWindow.isNegative()) {
@@ -1064,51 +1046,18 @@ public final class Durable implements AutoCloseable {
             if (pollInterval == null || pollInterval.compareTo(Duration.ofMillis(10)) < 0) {
                 throw new ConfigurationException("pollInterval must be at least 10 ms, got " + pollInterval);
             }
-            if (maxPayloadBytes < 1024) {
-                throw new ConfigurationException("maxPayloadBytes must be at least 1024, got " + maxPayloadBytes);
-            }
-            ClassLoader loader = classLoader != null ? classLoader
-                    : Optional.ofNullable(Thread.currentThread().getContextClassLoader())
-                            .orElse(Durable.class.getClassLoader());
             EngineConfig engineConfig = new EngineConfig(resolveExecutorId(), maxConcurrentWorkflows,
-                    heartbeatInterval, shutdownTimeout, maxPayloadBytes, loader, hotWaitWindow, pollInterval,
-                    maxRecoveryAttempts);
-            return new Durable(new Engine(engineConfig, createStore(storeConfig)));
-        }
-
-        private StoreConfig storeConfig() {
-            if (schema == null || !IDENTIFIER.matcher(schema).matches()) {
-                throw new ConfigurationException("schema must be a lower-case SQL identifier (letters, digits, "
-                        + "underscores, at most 63 characters, not starting with a digit), got '" + schema + "'");
-            }
-            if (dataSource != null && jdbcUrl != null) {
-                throw new ConfigurationException("set either dataSource(...) or jdbcUrl(...), not both");
-            }
-            String url = jdbcUrl;
-            String dbUser = user;
-            String dbPassword = password;
-            if (dataSource == null && url == null) {
-                url = System.getenv(DATABASE_URL_ENV);
-                dbUser = System.getenv(DATABASE_USER_ENV);
-                dbPassword = System.getenv(DATABASE_PASSWORD_ENV);
-                if (url == null || url.isBlank()) {
-                    throw new ConfigurationException("no database configured: call dataSource(...) or "
-                            + "jdbcUrl(url, user, password) on the builder, or set " + DATABASE_URL_ENV);
-                }
-            }
-            if (url != null && !url.startsWith("jdbc:")) {
-                throw new ConfigurationException("jdbcUrl must start with 'jdbc:', e.g. "
-                        + "jdbc:postgresql://localhost:5432/app; got '" + url.split("\\?")[0] + "'");
-            }
-            return new StoreConfig(dataSource, url, dbUser, dbPassword, schema, poolSize, connectTimeout,
-                    databaseRetryTimeout, effectiveCheckpointWriters(), checkpointBatchSize);
+                    heartbeatInterval, shutdownTimeout, connection.maxPayloadBytes(),
+                    connection.resolveClassLoader(Durable.class), hotWaitWindow, pollInterval, maxRecoveryAttempts);
+            return new Durable(new Engine(engineConfig, ConnectionSettings.createStore(storeConfig)));
         }
 
         private int effectiveCheckpointWriters() {
             if (checkpointWriters != null) {
                 return checkpointWriters;
             }
-            return dataSource == null ? Math.min(DEFAULT_CHECKPOINT_WRITERS, poolSize - 1) : DEFAULT_CHECKPOINT_WRITERS;
+            return connection.usesDataSource() ? DEFAULT_CHECKPOINT_WRITERS
+                    : Math.min(DEFAULT_CHECKPOINT_WRITERS, connection.poolSize() - 1);
         }
 
         private String resolveExecutorId() {
@@ -1127,28 +1076,6 @@ public final class Durable implements AutoCloseable {
                 throw new ConfigurationException("executorId must be 1 to 128 characters, got '" + id + "'");
             }
             return id;
-        }
-
-        private static Store createStore(StoreConfig config) {
-            for (StoreFactory factory : ServiceLoader.load(StoreFactory.class, Durable.class.getClassLoader())) {
-                if (factory.supports(config)) {
-                    return factory.create(config);
-                }
-            }
-            throw new ConfigurationException("no durable store supports " + config
-                    + "; add the dependency io.durable:durable-jdbc (and the JDBC driver for your database)");
-        }
-
-        private static void requirePositive(String name, int value) {
-            if (value < 1) {
-                throw new ConfigurationException(name + " must be at least 1, got " + value);
-            }
-        }
-
-        private static void requirePositive(String name, Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new ConfigurationException(name + " must be a positive duration, got " + value);
-            }
         }
     }
 }

@@ -2,7 +2,9 @@ package io.durable;
 
 /**
  * A value could not be turned into JSON and back: a workflow argument or result, or a step result.
- * Raised where the value is produced, before anything is recorded.
+ * Raised where the value is produced, before anything is recorded; or a recorded result could not
+ * be read back in this process (typically its class is not on this process's class path, as in a
+ * {@link DurableClient} that lacks the workflow's classes).
  *
  * <pre>{@code
  * catch (SerializationException e) {

@@ -59,7 +59,8 @@ import java.util.function.Supplier;
 
 /**
  * The workflow engine: starts executions, runs them on named worker threads, recovers this
- * executor's unfinished ones at start, and answers inspection calls. One per {@code Durable}.
+ * executor's unfinished ones at start, and answers inspection calls. One per {@code Durable}, or per
+ * {@code DurableClient} started with {@link #startClient()} (then it runs nothing).
  */
 public final class Engine {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -139,6 +140,24 @@ public final class Engine {
         }
     }
 
+    /**
+     * Connects for a client that runs no workflows: checks (does not migrate) the schema and listens
+     * for wake-ups of its own waits. No executor is registered, nothing is recovered, no waits are
+     * polled and no workflow thread is started.
+     */
+    public void startClient() {
+        if (!state.compareAndSet(State.NEW, State.STARTED)) {
+            throw new IllegalStateException("this engine was already started or closed");
+        }
+        try {
+            store.startWithoutMigration();
+            waiters.listen();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
     /** Stops taking work, lets running steps finish, and leaves unfinished workflows PENDING. */
     public void close() {
         State previous = state.getAndSet(State.CLOSED);
@@ -174,7 +193,9 @@ public final class Engine {
             }
         }
         store.close();
-        log.info("durable executor '{}' closed", config.executorId());
+        if (registration != null) {
+            log.info("durable executor '{}' closed", config.executorId());
+        }
     }
 
     private void registerExecutor() {
@@ -758,10 +779,15 @@ public final class Engine {
             }
             throw Sneaky.rethrow(errors.rebuild(row.error(), row.id(), 0));
         }
-        return codec.decode(row.output());
+        return codec.decodeResult(row.output(), row.id(), "the result of workflow '" + row.id() + "' (" + row.name() + ")");
     }
 
-    WorkflowStatus status(String workflowId) {
+    /**
+     * @param workflowId an existing execution's ID
+     * @return its status now
+     * @throws WorkflowNotFoundException if there is none
+     */
+    public WorkflowStatus status(String workflowId) {
         requireStarted();
         return store.findWorkflow(workflowId).map(WorkflowRow::status)
                 .orElseThrow(() -> new WorkflowNotFoundException(workflowId));

@@ -83,6 +83,8 @@ final class Waiters {
     /** Workflows that got a message while running here without waiting: one may be parking right now. */
     private final Set<String> missed = ConcurrentHashMap.newKeySet();
     private boolean pollSoon = true;
+    /** Listening only (a client): parked workflows are not resumed here, so none are queued for it. */
+    private volatile boolean listenOnly;
     private Thread waker;
     private AutoCloseable subscription;
 
@@ -99,6 +101,15 @@ final class Waiters {
         waker.setDaemon(true);
         waker.setContextClassLoader(loader);
         waker.start();
+    }
+
+    /**
+     * Delivers wake-ups to threads waiting in this process (a client's {@code getEvent}) without a
+     * waker thread: this process resumes no parked workflows and polls no waits.
+     */
+    void listen() {
+        listenOnly = true;
+        subscription = store.subscribe(this::onNotification);
     }
 
     void close() {
@@ -296,6 +307,9 @@ final class Waiters {
     }
 
     private void wakeLater(String workflowId) {
+        if (listenOnly) {
+            return;
+        }
         lock.lock();
         try {
             toResume.add(workflowId);

@@ -145,6 +145,36 @@ public final class PayloadCodec {
     }
 
     /**
+     * Decodes a recorded value handed to a caller (a workflow's result). A value this process cannot
+     * read, typically because its class is not on this process's class path, fails with a
+     * {@link SerializationException} naming the recorded class and the workflow.
+     *
+     * @param json       an envelope from {@link #encode}
+     * @param workflowId the workflow that recorded it
+     * @param what       what the value is, for the message
+     * @return the decoded value
+     */
+    public Object decodeResult(String json, String workflowId, String what) {
+        try {
+            return decode(json);
+        } catch (DurableException e) {
+            String type = recordedType(json);
+            throw new SerializationException("cannot read " + what + ": it was recorded as " + type
+                    + ", which this process cannot read (" + rootMessage(e) + "). Put that class on this process's class"
+                    + " path (or pass a classLoader(...) that has it to the builder); meanwhile WorkflowInfo.output()"
+                    + " shows the recorded value as JSON", e, workflowId, 0, type);
+        }
+    }
+
+    private String recordedType(String json) {
+        try {
+            return mapper.readTree(json).path(TYPE).asText("an unknown type");
+        } catch (IOException e) {
+            return "an unreadable value";
+        }
+    }
+
+    /**
      * @param json arguments from {@link #encodeArguments}
      * @return the decoded arguments
      */

@@ -16,6 +16,14 @@ public interface Store extends AutoCloseable {
     void start();
 
     /**
+     * Checks connectivity and that durable's schema exists and is up to date, changing nothing: for
+     * a client that runs no workflows and leaves the schema to the application's executors.
+     *
+     * @throws io.durable.ConfigurationException when the tables are missing or older than this library
+     */
+    void startWithoutMigration();
+
+    /**
      * Records (or refreshes) this process as the executor named in the registration.
      *
      * @param registration who is running

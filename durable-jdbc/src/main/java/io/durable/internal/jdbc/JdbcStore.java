@@ -89,6 +89,12 @@ final class JdbcStore implements Store {
         Migrations.migrate(db.dataSource(), config.schema(), dialect.migrationFolder());
     }
 
+    @Override
+    public void startWithoutMigration() {
+        Dialect dialect = connectAndDetect();
+        Migrations.requireCurrent(db.dataSource(), config.schema(), dialect.migrationFolder(), db.description());
+    }
+
     private Dialect connectAndDetect() {
         try (Connection connection = db.dataSource().getConnection()) {
             return Dialect.of(connection.getMetaData().getDatabaseProductName());

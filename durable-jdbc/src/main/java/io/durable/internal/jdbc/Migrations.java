@@ -1,7 +1,10 @@
 package io.durable.internal.jdbc;
 
+import io.durable.ConfigurationException;
 import io.durable.DurableException;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,17 +24,7 @@ final class Migrations {
     }
 
     static void migrate(DataSource dataSource, String schema, String dialectFolder) {
-        Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
-                .dataSource(dataSource)
-                .schemas(schema)
-                .defaultSchema(schema)
-                .createSchemas(true)
-                .table(HISTORY_TABLE)
-                .locations("classpath:io/durable/jdbc/migration/" + dialectFolder)
-                .placeholders(Map.of("schema", schema))
-                .baselineOnMigrate(false)
-                .cleanDisabled(true)
-                .load();
+        Flyway flyway = flyway(dataSource, schema, dialectFolder);
         try {
             MigrateResult result = flyway.migrate();
             if (result.migrationsExecuted > 0) {
@@ -43,5 +36,50 @@ final class Migrations {
                     ? ". durable needs a schema of its own (default 'durable'); choose one with Builder.schema(...)" : "";
             throw new DurableException("could not migrate durable's schema '" + schema + "': " + e.getMessage() + hint, e);
         }
+    }
+
+    /**
+     * Checks, changing nothing, that durable's schema exists and holds every migration this library
+     * ships (a newer one applied by a newer library is accepted).
+     *
+     * @param where the database, for messages
+     * @throws ConfigurationException when the tables are missing or older than this library
+     */
+    static void requireCurrent(DataSource dataSource, String schema, String dialectFolder, String where) {
+        MigrationInfoService info;
+        try {
+            info = flyway(dataSource, schema, dialectFolder).info();
+        } catch (RuntimeException e) {
+            throw new DurableException("could not read durable's schema history in schema '" + schema + "' on " + where
+                    + ": " + e.getMessage(), e);
+        }
+        MigrationInfo current = info.current();
+        if (current == null) {
+            throw new ConfigurationException("durable's tables are missing: schema '" + schema + "' on " + where
+                    + " holds no durable schema. A DurableClient does not create them: start the application's "
+                    + "Durable instance on this database once (Durable.start() creates and migrates the schema), or "
+                    + "point the client at the schema that instance uses with schema(...)");
+        }
+        MigrationInfo[] pending = info.pending();
+        if (pending.length > 0) {
+            throw new ConfigurationException("durable's schema '" + schema + "' on " + where + " is at version "
+                    + current.getVersion() + " but this library needs version " + pending[pending.length - 1].getVersion()
+                    + ". A DurableClient does not migrate it: start the application's Durable instance with this "
+                    + "library version first (Durable.start() migrates the schema)");
+        }
+    }
+
+    private static Flyway flyway(DataSource dataSource, String schema, String dialectFolder) {
+        return Flyway.configure(Migrations.class.getClassLoader())
+                .dataSource(dataSource)
+                .schemas(schema)
+                .defaultSchema(schema)
+                .createSchemas(true)
+                .table(HISTORY_TABLE)
+                .locations("classpath:io/durable/jdbc/migration/" + dialectFolder)
+                .placeholders(Map.of("schema", schema))
+                .baselineOnMigrate(false)
+                .cleanDisabled(true)
+                .load();
     }
 }
