@@ -839,6 +839,7 @@ public final class Durable implements AutoCloseable {
         private Duration hotWaitWindow = DEFAULT_HOT_WAIT_WINDOW;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private int maxRecoveryAttempts = DEFAULT_MAX_RECOVERY_ATTEMPTS;
+        private final List<Queue> queues = new java.util.ArrayList<>();
         private ClassLoader classLoader;
 
         private Builder() {
@@ -981,6 +982,24 @@ public final class Durable implements AutoCloseable {
         }
 
         /**
+         * Declares a queue this process dequeues from: it runs the workflows enqueued on it
+         * ({@link StartOptions#queue(String)}) whose names it has registered, within the queue's limits.
+         * A process may enqueue on any queue; only processes that declare it run its workflows. Declare
+         * the same limits in every process. See {@code docs/queues.md}.
+         *
+         * <pre>{@code
+         * Durable.builder().queue(Queue.named("emails").concurrency(10).rateLimit(100, Duration.ofMinutes(1)))
+         * }</pre>
+         *
+         * @param queue the queue and its limits (checked by {@link #build()})
+         * @return this builder
+         */
+        public Builder queue(Queue queue) {
+            queues.add(Objects.requireNonNull(queue, "queue"));
+            return this;
+        }
+
+        /**
          * @param shutdownTimeout how long close() lets running steps finish
          * @return this builder
          */
@@ -1067,12 +1086,20 @@ public final class Durable implements AutoCloseable {
             if (maxPayloadBytes < 1024) {
                 throw new ConfigurationException("maxPayloadBytes must be at least 1024, got " + maxPayloadBytes);
             }
+            java.util.Set<String> queueNames = new java.util.HashSet<>();
+            for (Queue queue : queues) {
+                queue.validate();
+                if (!queueNames.add(queue.name())) {
+                    throw new ConfigurationException("queue '" + queue.name() + "' is declared twice; declare each "
+                            + "queue once, with all its limits");
+                }
+            }
             ClassLoader loader = classLoader != null ? classLoader
                     : Optional.ofNullable(Thread.currentThread().getContextClassLoader())
                             .orElse(Durable.class.getClassLoader());
             EngineConfig engineConfig = new EngineConfig(resolveExecutorId(), maxConcurrentWorkflows,
                     heartbeatInterval, shutdownTimeout, maxPayloadBytes, loader, hotWaitWindow, pollInterval,
-                    maxRecoveryAttempts);
+                    maxRecoveryAttempts, List.copyOf(queues));
             return new Durable(new Engine(engineConfig, createStore(storeConfig)));
         }
 

@@ -76,6 +76,30 @@ final class Database {
         }
     }
 
+    /**
+     * Like {@link #run}, but the work's statements form one transaction even on an autocommit pool: for
+     * work that takes a lock and must keep it until its last statement.
+     */
+    <T> T inTransaction(String what, SqlWork<T> work) {
+        return run(what, c -> {
+            boolean autoCommit = c.getAutoCommit();
+            if (!autoCommit) {
+                return work.run(c); // once() commits or rolls back
+            }
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
     private <T> T once(SqlWork<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             if (connection.getAutoCommit()) {
