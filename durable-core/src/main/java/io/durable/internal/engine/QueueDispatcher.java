@@ -108,7 +108,7 @@ final class QueueDispatcher {
         if (queues.containsKey(queue)) {
             signal(queue);
         } else if (warnedUndeclared.add(queue)) {
-            log.warn("enqueued on queue '{}', which this process does not declare; it runs in a process that "
+            log.info("enqueued on queue '{}', which this process does not declare; it runs in a process that "
                     + "declares it (Durable.builder().queue(Queue.named(\"{}\")))", queue, queue);
         }
         waiters.queueChanged(queue);
