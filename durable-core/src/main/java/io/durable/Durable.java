@@ -193,11 +193,16 @@ public final class Durable implements AutoCloseable {
 
     /**
      * Starts a workflow with a timeout or deadline and returns at once; see
-     * {@link #startWorkflow(String, WorkflowFunction)} and {@link StartOptions}.
+     * {@link #startWorkflow(String, WorkflowFunction)} and {@link StartOptions}. With a queue in the
+     * options ({@link StartOptions#queue(String)}) the workflow is enqueued instead: stored
+     * {@link WorkflowStatus#ENQUEUED} and run by a process that declares the queue; inside workflow code
+     * the enqueue is checkpointed like a child start. See {@code docs/queues.md}.
      *
      * <pre>{@code
      * WorkflowHandle<String> h = durable.startWorkflow("order-42", StartOptions.timeout(Duration.ofHours(1)),
      *         () -> checkout.checkout(order));
+     * durable.startWorkflow("welcome-42", StartOptions.queue("emails").withDeduplicationId("user-42"),
+     *         () -> mail.welcome(user));   // DeduplicationConflictException while another is active
      * }</pre>
      *
      * @param workflowId names the execution
@@ -240,7 +245,8 @@ public final class Durable implements AutoCloseable {
      * Cancels a workflow: marks it {@link WorkflowStatus#CANCELLED} in the database at once, from any
      * process. A run waiting ({@code recv}, {@code sleep}, {@code getEvent}) is woken and stops; a
      * run executing a step lets that step finish, records its result, and stops before the next one;
-     * a run still queued for a thread never starts. {@link WorkflowHandle#result()} then throws
+     * a run still queued for a thread never starts, and an {@link WorkflowStatus#ENQUEUED} workflow is never
+     * dequeued. {@link WorkflowHandle#result()} then throws
      * {@link WorkflowCancelledException}. Workflows it started as children keep running; see
      * {@link #cancel(String, boolean)}.
      *
@@ -250,7 +256,7 @@ public final class Durable implements AutoCloseable {
      *
      * @param workflowId the workflow
      * @return true if this call cancelled it; false if it had already finished (any status other than
-     *         PENDING), which is left as it is
+     *         ENQUEUED or PENDING), which is left as it is
      * @throws WorkflowNotFoundException if no workflow has that ID
      */
     public boolean cancel(String workflowId) {
@@ -282,7 +288,9 @@ public final class Durable implements AutoCloseable {
      * again. A FAILED workflow whose last journal entry is a failed step has that entry removed, so
      * the step runs again (earlier failed steps the workflow caught stay recorded). A TIMED_OUT
      * workflow loses its deadline; the others keep theirs (see {@link #resume(String, StartOptions)}).
-     * A PENDING workflow is left alone (the handle is returned).
+     * A workflow that was enqueued on a queue goes back on it instead ({@link WorkflowStatus#ENQUEUED}, at
+     * the end of its priority) and continues when dequeued, under the queue's limits.
+     * An ENQUEUED or PENDING workflow is left alone (the handle is returned).
      *
      * <pre>{@code
      * String receipt = durable.<String>resume("order-42").result();

@@ -82,18 +82,12 @@ final class Database {
      */
     <T> T inTransaction(String what, SqlWork<T> work) {
         return run(what, c -> {
-            boolean autoCommit = c.getAutoCommit();
-            if (!autoCommit) {
+            if (!c.getAutoCommit()) {
                 return work.run(c); // once() commits or rolls back
             }
             c.setAutoCommit(false);
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
+                return commitOrRollBack(c, work);
             } finally {
                 c.setAutoCommit(true);
             }
@@ -105,14 +99,18 @@ final class Database {
             if (connection.getAutoCommit()) {
                 return work.run(connection);
             }
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection);
-                throw e;
-            }
+            return commitOrRollBack(connection, work);
+        }
+    }
+
+    private static <T> T commitOrRollBack(Connection connection, SqlWork<T> work) throws SQLException {
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(connection);
+            throw e;
         }
     }
 

@@ -22,7 +22,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -219,21 +218,19 @@ final class QueueRepository {
                 return new DequeueRound(List.of(), Set.of(), false, null);
             }
         }
-        Map<String, WorkflowRow> taken = new LinkedHashMap<>();
-        Set<String> withJournal = new HashSet<>();
+        Taken taken;
         Array nameArray = c.createArrayOf("text", names.toArray());
         try (PreparedStatement ps = c.prepareStatement(takeReadySql)) {
             ps.setString(1, queue.name());
             ps.setArray(2, nameArray);
             ps.setInt(3, limit);
             ps.setString(4, executorId);
-            collect(ps, taken, withJournal);
+            taken = take(ps);
         } finally {
             nameArray.free();
         }
-        List<WorkflowRow> rows = inPriorityOrder(taken.values());
-        Duration wakeIn = rows.size() < limit ? nextDelayed(c, queue.name()) : null;
-        return new DequeueRound(rows, withJournal, rows.size() == maxRows, wakeIn);
+        Duration wakeIn = taken.rows().size() < limit ? nextDelayed(c, queue.name()) : null;
+        return new DequeueRound(taken.rows(), taken.withJournal(), taken.rows().size() == maxRows, wakeIn);
     }
 
     private int mineRunning(Connection c, String queueName, String executorId) throws SQLException {
@@ -297,25 +294,23 @@ final class QueueRepository {
                 }
             }
         }
-        Map<String, WorkflowRow> taken = new LinkedHashMap<>();
-        Set<String> withJournal = new HashSet<>();
+        Taken taken = new Taken(List.of(), Set.of());
         if (!chosen.isEmpty()) {
             Array idArray = c.createArrayOf("text", chosen.toArray());
             try (PreparedStatement ps = c.prepareStatement(takeChosenSql)) {
                 ps.setString(1, executorId);
                 ps.setTimestamp(2, now);
                 ps.setArray(3, idArray);
-                collect(ps, taken, withJournal);
+                taken = take(ps);
             } finally {
                 idArray.free();
             }
         }
-        List<WorkflowRow> rows = inPriorityOrder(taken.values());
         Duration wakeIn = budget.rateWindowFrees(now, oldest);
-        if (rows.size() < maxRows) {
+        if (taken.rows().size() < maxRows) {
             wakeIn = earlier(wakeIn, nextDelayed(c, queue.name()));
         }
-        return new DequeueRound(rows, withJournal, rows.size() == maxRows, wakeIn);
+        return new DequeueRound(taken.rows(), taken.withJournal(), taken.rows().size() == maxRows, wakeIn);
     }
 
     private static Timestamp databaseNow(Connection c) throws SQLException {
@@ -363,24 +358,25 @@ final class QueueRepository {
         }
     }
 
-    private static void collect(PreparedStatement ps, Map<String, WorkflowRow> taken, Set<String> withJournal)
-            throws SQLException {
+    /** The rows a dequeue statement set PENDING, and which of them already have journal entries. */
+    private record Taken(List<WorkflowRow> rows, Set<String> withJournal) {
+    }
+
+    /** Runs a dequeue statement; RETURNING has no order, so the rows are sorted by priority again. */
+    private static Taken take(PreparedStatement ps) throws SQLException {
+        List<WorkflowRow> rows = new ArrayList<>();
+        Set<String> withJournal = new HashSet<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 WorkflowRow row = Rows.workflow(rs);
-                taken.put(row.id(), row);
+                rows.add(row);
                 if (rs.getBoolean(Rows.WORKFLOW_COLUMN_COUNT + 1)) {
                     withJournal.add(row.id());
                 }
             }
         }
-    }
-
-    /** RETURNING has no order; the candidates had (priority, enqueue order), which a stable sort keeps. */
-    private static List<WorkflowRow> inPriorityOrder(Collection<WorkflowRow> rows) {
-        List<WorkflowRow> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparing(WorkflowRow::priority, Comparator.nullsLast(Comparator.naturalOrder())));
-        return sorted;
+        rows.sort(Comparator.comparing(WorkflowRow::priority, Comparator.nullsLast(Comparator.naturalOrder())));
+        return new Taken(rows, withJournal);
     }
 
     static Duration earlier(Duration a, Duration b) {
