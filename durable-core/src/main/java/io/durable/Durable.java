@@ -192,11 +192,16 @@ public final class Durable implements AutoCloseable {
 
     /**
      * Starts a workflow with a timeout or deadline and returns at once; see
-     * {@link #startWorkflow(String, WorkflowFunction)} and {@link StartOptions}.
+     * {@link #startWorkflow(String, WorkflowFunction)} and {@link StartOptions}. With a queue in the
+     * options ({@link StartOptions#queue(String)}) the workflow is enqueued instead: stored
+     * {@link WorkflowStatus#ENQUEUED} and run by a process that declares the queue; inside workflow code
+     * the enqueue is checkpointed like a child start. See {@code docs/queues.md}.
      *
      * <pre>{@code
      * WorkflowHandle<String> h = durable.startWorkflow("order-42", StartOptions.timeout(Duration.ofHours(1)),
      *         () -> checkout.checkout(order));
+     * durable.startWorkflow("welcome-42", StartOptions.queue("emails").withDeduplicationId("user-42"),
+     *         () -> mail.welcome(user));   // DeduplicationConflictException while another is active
      * }</pre>
      *
      * @param workflowId names the execution
@@ -239,7 +244,8 @@ public final class Durable implements AutoCloseable {
      * Cancels a workflow: marks it {@link WorkflowStatus#CANCELLED} in the database at once, from any
      * process. A run waiting ({@code recv}, {@code sleep}, {@code getEvent}) is woken and stops; a
      * run executing a step lets that step finish, records its result, and stops before the next one;
-     * a run still queued for a thread never starts. {@link WorkflowHandle#result()} then throws
+     * a run still queued for a thread never starts, and an {@link WorkflowStatus#ENQUEUED} workflow is never
+     * dequeued. {@link WorkflowHandle#result()} then throws
      * {@link WorkflowCancelledException}. Workflows it started as children keep running; see
      * {@link #cancel(String, boolean)}.
      *
@@ -249,7 +255,7 @@ public final class Durable implements AutoCloseable {
      *
      * @param workflowId the workflow
      * @return true if this call cancelled it; false if it had already finished (any status other than
-     *         PENDING), which is left as it is
+     *         ENQUEUED or PENDING), which is left as it is
      * @throws WorkflowNotFoundException if no workflow has that ID
      */
     public boolean cancel(String workflowId) {
@@ -281,7 +287,9 @@ public final class Durable implements AutoCloseable {
      * again. A FAILED workflow whose last journal entry is a failed step has that entry removed, so
      * the step runs again (earlier failed steps the workflow caught stay recorded). A TIMED_OUT
      * workflow loses its deadline; the others keep theirs (see {@link #resume(String, StartOptions)}).
-     * A PENDING workflow is left alone (the handle is returned).
+     * A workflow that was enqueued on a queue goes back on it instead ({@link WorkflowStatus#ENQUEUED}, at
+     * the end of its priority) and continues when dequeued, under the queue's limits.
+     * An ENQUEUED or PENDING workflow is left alone (the handle is returned).
      *
      * <pre>{@code
      * String receipt = durable.<String>resume("order-42").result();
@@ -829,6 +837,7 @@ public final class Durable implements AutoCloseable {
         private Duration hotWaitWindow = DEFAULT_HOT_WAIT_WINDOW;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private int maxRecoveryAttempts = DEFAULT_MAX_RECOVERY_ATTEMPTS;
+        private final List<Queue> queues = new java.util.ArrayList<>();
 
         private Builder() {
         }
@@ -968,6 +977,24 @@ public final class Durable implements AutoCloseable {
         }
 
         /**
+         * Declares a queue this process dequeues from: it runs the workflows enqueued on it
+         * ({@link StartOptions#queue(String)}) whose names it has registered, within the queue's limits.
+         * A process may enqueue on any queue; only processes that declare it run its workflows. Declare
+         * the same limits in every process. See {@code docs/queues.md}.
+         *
+         * <pre>{@code
+         * Durable.builder().queue(Queue.named("emails").concurrency(10).rateLimit(100, Duration.ofMinutes(1)))
+         * }</pre>
+         *
+         * @param queue the queue and its limits (checked by {@link #build()})
+         * @return this builder
+         */
+        public Builder queue(Queue queue) {
+            queues.add(Objects.requireNonNull(queue, "queue"));
+            return this;
+        }
+
+        /**
          * @param shutdownTimeout how long close() lets running steps finish
          * @return this builder
          */
@@ -1046,9 +1073,18 @@ public final class Durable implements AutoCloseable {
             if (pollInterval == null || pollInterval.compareTo(Duration.ofMillis(10)) < 0) {
                 throw new ConfigurationException("pollInterval must be at least 10 ms, got " + pollInterval);
             }
+            java.util.Set<String> queueNames = new java.util.HashSet<>();
+            for (Queue queue : queues) {
+                queue.validate();
+                if (!queueNames.add(queue.name())) {
+                    throw new ConfigurationException("queue '" + queue.name() + "' is declared twice; declare each "
+                            + "queue once, with all its limits");
+                }
+            }
             EngineConfig engineConfig = new EngineConfig(resolveExecutorId(), maxConcurrentWorkflows,
                     heartbeatInterval, shutdownTimeout, connection.maxPayloadBytes(),
-                    connection.resolveClassLoader(Durable.class), hotWaitWindow, pollInterval, maxRecoveryAttempts);
+                    connection.resolveClassLoader(Durable.class), hotWaitWindow, pollInterval, maxRecoveryAttempts,
+                    List.copyOf(queues));
             return new Durable(new Engine(engineConfig, ConnectionSettings.createStore(storeConfig)));
         }
 

@@ -276,34 +276,36 @@ public final class DurableClient implements AutoCloseable {
     // ---- queues -------------------------------------------------------------------------------
 
     /**
-     * Puts a workflow on a queue, by name, for an executor to run: a {@link Durable} that registered
-     * an implementation of {@code workflowName} dequeues it when the queue's limits allow. Its
-     * arguments are recorded now (encoded like any workflow's inputs); the same ID names one
-     * execution, so enqueuing it twice returns a handle to the first.
+     * Puts a workflow on a queue, by name, for an executor to run: a {@link Durable} that declares the
+     * queue and registered an implementation of {@code workflowName} dequeues it when the queue's
+     * limits allow. Its arguments are recorded now (encoded like any workflow's inputs); the same ID
+     * names one execution, so enqueuing it twice returns a handle to the first.
      *
      * <p>The name is the one the executor records: {@code @Workflow(name = "...")}, or by default
      * {@code InterfaceSimpleName.methodName} of the registered interface (e.g. {@code "Checkout.checkout"}).
+     * The options must name a queue: a workflow a client started without one would never be run.
      *
      * <pre>{@code
-     * WorkflowHandle<String> h = client.enqueue("orders", "Checkout.checkout", "order-42",
-     *         StartOptions.defaults(), order);
+     * WorkflowHandle<String> h = client.enqueue("Checkout.checkout", "order-42",
+     *         StartOptions.queue("orders").withPriority(1), order);
+     * String receipt = h.result(Duration.ofMinutes(5));
      * }</pre>
      *
-     * <p><b>Not available yet:</b> queues arrive with issue 6 part 2; until then this method throws.
-     * A client cannot start a workflow without a queue: no executor would ever pick it up.
-     *
-     * @param queue        the queue's name
      * @param workflowName the registered workflow name
      * @param workflowId   names the execution
-     * @param options      its timeout or deadline
+     * @param options      the queue and its options (priority, deduplication ID, partition key, delay),
+     *                     and a timeout or deadline
      * @param arguments    the workflow method's arguments, in order
      * @param <T>          the result type
      * @return a handle to the execution
-     * @throws UnsupportedOperationException always, until queues land
+     * @throws IllegalArgumentException        if the options name no queue, or a name or ID is blank
+     * @throws WorkflowIdConflictException     if the ID already names an execution of another workflow
+     * @throws DeduplicationConflictException  if the deduplication ID is held by an unfinished workflow
+     * @throws SerializationException          if an argument cannot be recorded
      */
-    public <T> WorkflowHandle<T> enqueue(String queue, String workflowName, String workflowId, StartOptions options,
+    public <T> WorkflowHandle<T> enqueue(String workflowName, String workflowId, StartOptions options,
                                          Object... arguments) {
-        throw new UnsupportedOperationException("queues land with issue 6 part 2");
+        return engine.enqueueByName(workflowName, workflowId, options, arguments);
     }
 
     /**
@@ -441,7 +443,7 @@ public final class DurableClient implements AutoCloseable {
             EngineConfig engineConfig = new EngineConfig(CLIENT_ID, 1, Durable.Builder.DEFAULT_HEARTBEAT_INTERVAL,
                     Durable.Builder.DEFAULT_SHUTDOWN_TIMEOUT, connection.maxPayloadBytes(),
                     connection.resolveClassLoader(DurableClient.class), Duration.ZERO,
-                    Durable.Builder.DEFAULT_POLL_INTERVAL, Durable.Builder.DEFAULT_MAX_RECOVERY_ATTEMPTS);
+                    Durable.Builder.DEFAULT_POLL_INTERVAL, Durable.Builder.DEFAULT_MAX_RECOVERY_ATTEMPTS, java.util.List.of());
             Engine engine = new Engine(engineConfig, ConnectionSettings.createStore(storeConfig));
             engine.startClient();
             return new DurableClient(engine);

@@ -12,6 +12,7 @@ import java.util.OptionalInt;
  * WorkflowInfo info = durable.workflow("order-42").orElseThrow();
  * System.out.println(info.status() + " on " + info.executorId());
  * info.parentId().ifPresent(parent -> System.out.println("child of " + parent));
+ * info.queueName().ifPresent(queue -> System.out.println("queued on " + queue));
  * }</pre>
  *
  * @param id               the workflow ID
@@ -20,7 +21,7 @@ import java.util.OptionalInt;
  * @param inputs           the recorded arguments, decoded
  * @param output           the recorded return value, decoded (null unless {@link WorkflowStatus#SUCCEEDED})
  * @param error            the recorded exception, present when {@link WorkflowStatus#FAILED}
- * @param executorId       the executor that owns the execution
+ * @param executorId       the executor that owns the execution; null while it is {@link WorkflowStatus#ENQUEUED}
  * @param epoch            the ownership epoch, raised each time the execution is claimed for recovery
  * @param recoveryAttempts how many times it was claimed for recovery
  * @param createdAt        when it started (database clock)
@@ -31,6 +32,11 @@ import java.util.OptionalInt;
  * @param forkedFrom       the execution this one was forked from, if it is a fork
  * @param forkPosition     the journal position the fork executes from (the steps before it were copied
  *                         from {@code forkedFrom}); present for a fork
+ * @param queueName        the queue it was enqueued on, if any
+ * @param priority         its priority on that queue (lower first), present when enqueued
+ * @param partitionKey     its partition key on that queue, if any
+ * @param deduplicationId  its deduplication ID on that queue, if any
+ * @param dequeuedAt       when an executor dequeued it (database clock), once it was
  */
 public record WorkflowInfo(
         String id,
@@ -48,5 +54,10 @@ public record WorkflowInfo(
         Optional<String> parentId,
         Optional<Instant> deadline,
         Optional<String> forkedFrom,
-        OptionalInt forkPosition) {
+        OptionalInt forkPosition,
+        Optional<String> queueName,
+        OptionalInt priority,
+        Optional<String> partitionKey,
+        Optional<String> deduplicationId,
+        Optional<Instant> dequeuedAt) {
 }

@@ -29,7 +29,8 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * <p>A filter by queue comes with queues.
+ * <p>{@link #queue(String)} lists the workflows enqueued on a queue, e.g. those still
+ * {@link WorkflowStatus#ENQUEUED}.
  */
 public final class WorkflowQuery {
     /** Page size when {@link #limit(int)} is not called. */
@@ -38,7 +39,7 @@ public final class WorkflowQuery {
     public static final int MAX_LIMIT = 1000;
 
     private static final WorkflowQuery ALL = new WorkflowQuery(Collections.emptySet(), null, null, null, null, null,
-            null, DEFAULT_LIMIT, null);
+            null, null, DEFAULT_LIMIT, null);
 
     private final Set<WorkflowStatus> statuses;
     private final String name;
@@ -47,11 +48,13 @@ public final class WorkflowQuery {
     private final Instant createdBefore;
     private final String executorId;
     private final String parentId;
+    private final String queue;
     private final int limit;
     private final String cursor;
 
     private WorkflowQuery(Set<WorkflowStatus> statuses, String name, String idPrefix, Instant createdFrom,
-                          Instant createdBefore, String executorId, String parentId, int limit, String cursor) {
+                          Instant createdBefore, String executorId, String parentId, String queue, int limit,
+                          String cursor) {
         this.statuses = statuses;
         this.name = name;
         this.idPrefix = idPrefix;
@@ -59,6 +62,7 @@ public final class WorkflowQuery {
         this.createdBefore = createdBefore;
         this.executorId = executorId;
         this.parentId = parentId;
+        this.queue = queue;
         this.limit = limit;
         this.cursor = cursor;
     }
@@ -82,7 +86,7 @@ public final class WorkflowQuery {
             set.add(Objects.requireNonNull(status, "status"));
         }
         return new WorkflowQuery(Collections.unmodifiableSet(set), name, idPrefix, createdFrom, createdBefore,
-                executorId, parentId, limit, cursor);
+                executorId, parentId, queue, limit, cursor);
     }
 
     /**
@@ -93,7 +97,7 @@ public final class WorkflowQuery {
      */
     public WorkflowQuery name(String name) {
         return new WorkflowQuery(statuses, required("name", name), idPrefix, createdFrom, createdBefore, executorId,
-                parentId, limit, cursor);
+                parentId, queue, limit, cursor);
     }
 
     /**
@@ -105,7 +109,7 @@ public final class WorkflowQuery {
      */
     public WorkflowQuery idPrefix(String idPrefix) {
         return new WorkflowQuery(statuses, name, required("idPrefix", idPrefix), createdFrom, createdBefore,
-                executorId, parentId, limit, cursor);
+                executorId, parentId, queue, limit, cursor);
     }
 
     /**
@@ -118,7 +122,8 @@ public final class WorkflowQuery {
     public WorkflowQuery createdFrom(Instant from) {
         Objects.requireNonNull(from, "createdFrom");
         requireRange(from, createdBefore);
-        return new WorkflowQuery(statuses, name, idPrefix, from, createdBefore, executorId, parentId, limit, cursor);
+        return new WorkflowQuery(statuses, name, idPrefix, from, createdBefore, executorId, parentId, queue, limit,
+                cursor);
     }
 
     /**
@@ -131,7 +136,8 @@ public final class WorkflowQuery {
     public WorkflowQuery createdBefore(Instant before) {
         Objects.requireNonNull(before, "createdBefore");
         requireRange(createdFrom, before);
-        return new WorkflowQuery(statuses, name, idPrefix, createdFrom, before, executorId, parentId, limit, cursor);
+        return new WorkflowQuery(statuses, name, idPrefix, createdFrom, before, executorId, parentId, queue, limit,
+                cursor);
     }
 
     /**
@@ -142,7 +148,7 @@ public final class WorkflowQuery {
      */
     public WorkflowQuery executorId(String executorId) {
         return new WorkflowQuery(statuses, name, idPrefix, createdFrom, createdBefore,
-                required("executorId", executorId), parentId, limit, cursor);
+                required("executorId", executorId), parentId, queue, limit, cursor);
     }
 
     /**
@@ -153,7 +159,22 @@ public final class WorkflowQuery {
      */
     public WorkflowQuery parentId(String parentId) {
         return new WorkflowQuery(statuses, name, idPrefix, createdFrom, createdBefore, executorId,
-                required("parentId", parentId), limit, cursor);
+                required("parentId", parentId), queue, limit, cursor);
+    }
+
+    /**
+     * Only the workflows enqueued on this queue (in any status: ENQUEUED, running or finished).
+     *
+     * <pre>{@code
+     * WorkflowPage waiting = durable.listWorkflows(WorkflowQuery.all().queue("emails").status(WorkflowStatus.ENQUEUED));
+     * }</pre>
+     *
+     * @param queue the queue's name
+     * @return the narrowed query
+     */
+    public WorkflowQuery queue(String queue) {
+        return new WorkflowQuery(statuses, name, idPrefix, createdFrom, createdBefore, executorId, parentId,
+                required("queue", queue), limit, cursor);
     }
 
     /**
@@ -165,8 +186,8 @@ public final class WorkflowQuery {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }
-        return new WorkflowQuery(statuses, name, idPrefix, createdFrom, createdBefore, executorId, parentId, limit,
-                cursor);
+        return new WorkflowQuery(statuses, name, idPrefix, createdFrom, createdBefore, executorId, parentId, queue,
+                limit, cursor);
     }
 
     /**
@@ -179,8 +200,8 @@ public final class WorkflowQuery {
      */
     public WorkflowQuery after(String cursor) {
         PageCursor.decode(cursor);
-        return new WorkflowQuery(statuses, name, idPrefix, createdFrom, createdBefore, executorId, parentId, limit,
-                cursor);
+        return new WorkflowQuery(statuses, name, idPrefix, createdFrom, createdBefore, executorId, parentId, queue,
+                limit, cursor);
     }
 
     /** @return the statuses to match (any of them); empty for all */
@@ -218,6 +239,11 @@ public final class WorkflowQuery {
         return Optional.ofNullable(parentId);
     }
 
+    /** @return the queue to match */
+    public Optional<String> queue() {
+        return Optional.ofNullable(queue);
+    }
+
     /** @return the page size */
     public int limit() {
         return limit;
@@ -248,18 +274,18 @@ public final class WorkflowQuery {
                 && Objects.equals(name, q.name) && Objects.equals(idPrefix, q.idPrefix)
                 && Objects.equals(createdFrom, q.createdFrom) && Objects.equals(createdBefore, q.createdBefore)
                 && Objects.equals(executorId, q.executorId) && Objects.equals(parentId, q.parentId)
-                && Objects.equals(cursor, q.cursor);
+                && Objects.equals(queue, q.queue) && Objects.equals(cursor, q.cursor);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(statuses, name, idPrefix, createdFrom, createdBefore, executorId, parentId, limit, cursor);
+        return Objects.hash(statuses, name, idPrefix, createdFrom, createdBefore, executorId, parentId, queue, limit, cursor);
     }
 
     @Override
     public String toString() {
         return "WorkflowQuery[statuses=" + statuses + ", name=" + name + ", idPrefix=" + idPrefix + ", createdFrom="
                 + createdFrom + ", createdBefore=" + createdBefore + ", executorId=" + executorId + ", parentId="
-                + parentId + ", limit=" + limit + ", cursor=" + cursor + "]";
+                + parentId + ", queue=" + queue + ", limit=" + limit + ", cursor=" + cursor + "]";
     }
 }

@@ -8,6 +8,11 @@ package io.durable;
  * }</pre>
  */
 public enum WorkflowStatus {
+    /**
+     * Waiting on a queue ({@link StartOptions#queue(String)}): stored, owned by no executor, not run yet.
+     * A process that declares the queue dequeues it, and it becomes {@link #PENDING}.
+     */
+    ENQUEUED,
     /** Started and not finished; recovered after a crash. */
     PENDING,
     /** Returned a value, which is recorded. */
@@ -24,8 +29,8 @@ public enum WorkflowStatus {
      */
     DEAD_LETTER;
 
-    /** @return true when the execution will not change any more unless it is resumed */
+    /** @return true when the execution will not change any more unless it is resumed (not ENQUEUED or PENDING) */
     public boolean isTerminal() {
-        return this != PENDING;
+        return this != PENDING && this != ENQUEUED;
     }
 }

@@ -2,8 +2,10 @@ package io.durable.jdbc;
 
 import io.durable.ConfigurationException;
 import io.durable.DatabaseUnavailableException;
+import io.durable.DeduplicationConflictException;
 import io.durable.Durable;
 import io.durable.DurableClient;
+import io.durable.Queue;
 import io.durable.ResultTimeoutException;
 import io.durable.SerializationException;
 import io.durable.StartOptions;
@@ -13,6 +15,7 @@ import io.durable.WorkflowCancelledException;
 import io.durable.WorkflowCount;
 import io.durable.WorkflowFailedException;
 import io.durable.WorkflowHandle;
+import io.durable.WorkflowIdConflictException;
 import io.durable.WorkflowInfo;
 import io.durable.WorkflowNotFoundException;
 import io.durable.WorkflowQuery;
@@ -130,7 +133,8 @@ class DurableClientTest {
     @BeforeAll
     void startWorkerAndClient(TestDatabase db) {
         this.db = db;
-        worker = Durables.builder(db, "worker").hotWaitWindow(Duration.ZERO).pollInterval(WORKER_POLL).build();
+        worker = Durables.builder(db, "worker").hotWaitWindow(Duration.ZERO).pollInterval(WORKER_POLL)
+                .queue(Queue.named("orders")).build();
         orders = worker.register(Orders.class, new OrdersImpl(worker));
         worker.start();
         client = clientBuilder().build();
@@ -305,11 +309,42 @@ class DurableClientTest {
     }
 
     @Test
-    void enqueueWaitsForQueues() {
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> client.enqueue(
-                "orders", "Orders.receipt", "queued-1", StartOptions.defaults(), "r-5"));
-        assertTrue(e.getMessage().contains("queues"), e.getMessage());
-        assertEquals(Optional.empty(), client.workflow("queued-1"), "nothing was inserted");
+    void aWorkflowTheClientEnqueuesByNameRunsOnTheWorker() {
+        WorkflowHandle<Receipt> handle = client.enqueue("Orders.receipt", "queued-1", StartOptions.queue("orders"),
+                "r-5");
+        assertEquals(new Receipt("r-5", 4200), handle.result(WAIT), "dequeued on the notification; the worker polls "
+                + "every " + WORKER_POLL);
+        WorkflowInfo info = client.workflow("queued-1").orElseThrow();
+        assertEquals(Optional.of("orders"), info.queueName());
+        assertEquals("worker", info.executorId());
+        assertEquals(new Receipt("r-5", 4200), client.<Receipt>enqueue("Orders.receipt", "queued-1",
+                StartOptions.queue("orders"), "ignored").result(WAIT), "the same ID names the same execution");
+    }
+
+    @Test
+    void anEnqueueWithoutAQueueOrUnderAnotherWorkflowsIdIsRefused() {
+        IllegalArgumentException noQueue = assertThrows(IllegalArgumentException.class,
+                () -> client.enqueue("Orders.receipt", "queued-2", StartOptions.defaults(), "r-6"));
+        assertTrue(noQueue.getMessage().contains("queue"), noQueue.getMessage());
+        assertEquals(Optional.empty(), client.workflow("queued-2"), "nothing was inserted");
+
+        client.enqueue("Orders.receipt", "queued-3", StartOptions.queue("orders"), "r-7").result(WAIT);
+        WorkflowIdConflictException conflict = assertThrows(WorkflowIdConflictException.class,
+                () -> client.enqueue("Orders.stages", "queued-3", StartOptions.queue("orders")));
+        assertTrue(conflict.getMessage().contains("Orders.receipt"), conflict.getMessage());
+    }
+
+    @Test
+    void aSecondEnqueueWithAHeldDeduplicationIdIsATypedError() {
+        // Nobody declares this queue, so the first one stays ENQUEUED and keeps its deduplication ID.
+        StartOptions options = StartOptions.queue("nobody-serves-this").withDeduplicationId("user-9");
+        client.enqueue("Orders.receipt", "client-dedup-1", options, "r-8");
+        DeduplicationConflictException e = assertThrows(DeduplicationConflictException.class,
+                () -> client.enqueue("Orders.receipt", "client-dedup-2", options, "r-9"));
+        assertEquals("client-dedup-1", e.existingWorkflowId());
+        assertEquals("user-9", e.deduplicationId());
+        assertEquals(WorkflowStatus.ENQUEUED, client.status("client-dedup-1"));
+        assertEquals(Optional.empty(), client.workflow("client-dedup-2"));
     }
 
     // ---- schema and configuration -------------------------------------------------------------

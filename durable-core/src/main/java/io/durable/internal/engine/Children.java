@@ -1,5 +1,6 @@
 package io.durable.internal.engine;
 
+import io.durable.DeduplicationConflictException;
 import io.durable.StartOptions;
 import io.durable.DurableException;
 import io.durable.FirstFinished;
@@ -13,6 +14,7 @@ import io.durable.internal.serial.ErrorCodec;
 import io.durable.internal.serial.PayloadCodec;
 import io.durable.internal.store.ChildStart;
 import io.durable.internal.store.NewWorkflow;
+import io.durable.internal.store.QueueEntry;
 import io.durable.internal.store.StepRow;
 import io.durable.internal.store.Store;
 import io.durable.internal.store.WorkflowRow;
@@ -34,7 +36,9 @@ import java.util.concurrent.locks.LockSupport;
  * workflow code. A start takes one journal position and is written together with the child row in
  * one fenced statement; its entry names the child, so a replay reuses the child instead of starting
  * another. The child's ID is {@code <parentId>/<position>} unless the caller gives one. Waiting on
- * workflows is a durable wait like {@code recv}: it records what it waits for, waits in memory for the
+ * workflows is a durable wait like {@code recv}: a child started with a queue in its options is
+ * enqueued (the row ENQUEUED, the journal entry the same) and waited on like any other. Waiting on
+ * workflows it records what it waits for, waits in memory for the
  * hot window, then parks; the outcome of each awaited workflow is recorded in the journal (the value,
  * or the exception, rebuilt as itself on replay), so a replay does not wait again.
  */
@@ -45,7 +49,8 @@ final class Children {
     private static final int MAX_WORKFLOW_ID_LENGTH = 512;
     private static final Duration POLL_FIRST = Duration.ofMillis(2);
     private static final Duration POLL_MAX = Duration.ofMillis(200);
-    private static final Set<WorkflowStatus> UNFINISHED = Set.of(WorkflowStatus.PENDING, WorkflowStatus.DEAD_LETTER);
+    private static final Set<WorkflowStatus> UNFINISHED = Set.of(WorkflowStatus.ENQUEUED, WorkflowStatus.PENDING,
+            WorkflowStatus.DEAD_LETTER);
 
     private final Engine engine;
     private final Store store;
@@ -103,15 +108,22 @@ final class Children {
         StepRow entry = new StepRow(ctx.workflowId, position, name, StepStatus.SUCCEEDED,
                 codec.encode(childId, ctx.workflowId, position, "the ID of child workflow '" + childId + "'"), null, 1,
                 now, now, childId);
+        QueueEntry queue = QueueDispatcher.entry(options);
         ChildStart started;
         try {
-            started = store.startChild(new NewWorkflow(childId, workflow.name(), inputs, executorId, deadline), entry,
-                    executorId, ctx.epoch);
+            started = store.startChild(new NewWorkflow(childId, workflow.name(), inputs, queue == null ? executorId : null,
+                    deadline, queue), entry, executorId, ctx.epoch);
+        } catch (DeduplicationConflictException e) {
+            throw e; // the workflow's own business: nothing was recorded, a replay tries the enqueue again
         } catch (DurableException e) {
             throw steps.storeFailure(ctx, position, name, e);
         }
         switch (started.kind()) {
             case STARTED:
+                if (queue != null) {
+                    engine.queues().enqueued(queue.queueName());
+                    return new EngineHandle<>(engine, childId);
+                }
                 return engine.runChild(childId, workflow, arguments, ctx.workflowId, deadline);
             case JOINED:
                 // Started before, by us or someone else: resume it here if it is ours and runs nowhere.

@@ -83,12 +83,15 @@ public final class Engine {
     private final Inspection inspection;
     private final Lifecycle lifecycle;
     private final Children children;
+    private final QueueDispatcher queues;
     private final Shutdown shutdown = new Shutdown();
     private final Map<String, WorkflowRun> runs = new ConcurrentHashMap<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final ThreadPoolExecutor workers;
     /** Workflow threads running a workflow (waiting hot included), as opposed to idle in the pool. */
     private final AtomicInteger busyWorkers = new AtomicInteger();
+    /** Runs handed to the workflow threads and not finished yet, queued ones included. */
+    private final AtomicInteger pooledRuns = new AtomicInteger();
     private ScheduledExecutorService heartbeat;
     private ExecutorRegistration registration;
     private volatile boolean heartbeatLost;
@@ -111,6 +114,7 @@ public final class Engine {
         this.lifecycle = new Lifecycle(this, store, errors, steps, waiters, config);
         this.children = new Children(this, store, codec, errors, steps, waiters, messaging, config.executorId(),
                 config.hotWaitWindow());
+        this.queues = new QueueDispatcher(this, store, waiters, shutdown, config.queues(), config.pollInterval());
         this.workers = new ThreadPoolExecutor(config.maxConcurrentWorkflows(), config.maxConcurrentWorkflows(),
                 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new NamedThreadFactory("durable-workflow", false, config.classLoader()));
@@ -134,6 +138,7 @@ public final class Engine {
             heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
             recover(registry.workflowNames());
             waiters.start(config.classLoader());
+            queues.start(config.classLoader());
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -165,6 +170,7 @@ public final class Engine {
             return;
         }
         shutdown.begin();
+        queues.close();
         waiters.close();
         workers.shutdown();
         if (heartbeat != null) {
@@ -247,6 +253,7 @@ public final class Engine {
         if (names.isEmpty()) {
             return;
         }
+        queues.namesRegistered();
         List<WorkflowRow> claimed = store.claimPending(config.executorId(), names);
         if (!claimed.isEmpty()) {
             log.info("recovering {} unfinished workflow(s) of executor '{}'", claimed.size(), config.executorId());
@@ -257,6 +264,11 @@ public final class Engine {
     }
 
     private void resume(WorkflowRow row) {
+        resume(row, null);
+    }
+
+    /** @param journal the journal when it is known (empty for a dequeued workflow that never ran), else null */
+    private void resume(WorkflowRow row, List<StepRow> journal) {
         if (!lifecycle.admit(row)) {
             return;
         }
@@ -275,6 +287,8 @@ public final class Engine {
         run.wakeAt = row.wakeAt();
         run.deadlineAt = row.deadlineAt();
         run.parentId = row.parentId();
+        run.queueName = row.queueName();
+        run.journal = journal;
         if (runs.putIfAbsent(row.id(), run) == null) {
             submit(run);
             waiters.runStarted(row.id());
@@ -286,6 +300,26 @@ public final class Engine {
         if (state.get() == State.STARTED) {
             resume(row);
         }
+    }
+
+    /**
+     * Runs a workflow the queue dispatcher just dequeued (PENDING under this executor).
+     *
+     * @param neverRan true when it has no journal entries, which spares reading them
+     */
+    void runDequeued(WorkflowRow row, boolean neverRan) {
+        if (state.get() == State.STARTED) {
+            resume(row, neverRan ? List.of() : null);
+        }
+    }
+
+    /** @return workflow threads not taken by a run (a dequeue round takes at most this many) */
+    int freeWorkers() {
+        return config.maxConcurrentWorkflows() - pooledRuns.get();
+    }
+
+    QueueDispatcher queues() {
+        return queues;
     }
 
     /** Runs a workflow this executor just took over (resumed or forked by an operator). */
@@ -353,6 +387,9 @@ public final class Engine {
                                 boolean onCallerThread, StartOptions options) {
         requireStarted();
         validateWorkflowId(workflowId);
+        if (options.queueName() != null) {
+            return enqueue(workflowId, workflow, arguments, options);
+        }
         WorkflowRun local = runs.get(workflowId);
         if (local != null) {
             return joinLocal(local, workflow);
@@ -390,6 +427,56 @@ public final class Engine {
                 run.outcome.complete(NOT_RUN_HERE);
             }
         }
+    }
+
+    /**
+     * Stores the workflow ENQUEUED on the options' queue; a process declaring the queue runs it. A
+     * workflow ID that already names an execution is joined as by any start.
+     */
+    private <T> WorkflowHandle<T> enqueue(String workflowId, RegisteredWorkflow workflow, Object[] arguments,
+                                          StartOptions options) {
+        WorkflowRun local = runs.get(workflowId);
+        if (local != null) {
+            return joinLocal(local, workflow);
+        }
+        String inputs = codec.encodeArguments(arguments, workflowId, workflow.name());
+        Instant deadline = Deadlines.forNewWorkflow(options, null, Instant.now());
+        StartResult result = store.startWorkflow(new NewWorkflow(workflowId, workflow.name(), inputs, null, deadline,
+                QueueDispatcher.entry(options)));
+        if (!result.inserted()) {
+            // The ID is taken: join it exactly as a direct start does (name check, resume if ours and idle).
+            return start(workflowId, workflow, arguments, false, StartOptions.defaults());
+        }
+        queues.enqueued(options.queueName());
+        return new EngineHandle<>(this, workflowId);
+    }
+
+    /**
+     * Enqueues a workflow by name for a {@code DurableClient}, which registers no implementations:
+     * the arguments are encoded as recorded, the row is inserted ENQUEUED and the processes that
+     * declare the queue are notified.
+     */
+    public <T> WorkflowHandle<T> enqueueByName(String workflowName, String workflowId, StartOptions options,
+                                               Object[] arguments) {
+        requireStarted();
+        validateWorkflowId(workflowId);
+        if (workflowName == null || workflowName.isBlank()) {
+            throw new IllegalArgumentException("workflow name must not be null or blank");
+        }
+        if (options == null || options.queueName() == null) {
+            throw new IllegalArgumentException("enqueue of '" + workflowId + "' needs options that name a queue, "
+                    + "e.g. StartOptions.queue(\"orders\"): no executor would run a workflow started without one");
+        }
+        String inputs = codec.encodeArguments(arguments == null ? new Object[0] : arguments, workflowId, workflowName);
+        Instant deadline = Deadlines.forNewWorkflow(options, null, Instant.now());
+        StartResult result = store.startWorkflow(new NewWorkflow(workflowId, workflowName, inputs, null, deadline,
+                QueueDispatcher.entry(options)));
+        if (result.inserted()) {
+            waiters.queueChanged(options.queueName());
+        } else if (!result.row().name().equals(workflowName)) {
+            throw new WorkflowIdConflictException(workflowId, result.row().name(), workflowName);
+        }
+        return new EngineHandle<>(this, workflowId);
     }
 
     /** Runs a child whose row {@link Children} has just inserted (epoch 1, nothing recorded yet). */
@@ -440,6 +527,7 @@ public final class Engine {
         resumed.wakeAt = claimed.get().wakeAt();
         resumed.deadlineAt = claimed.get().deadlineAt();
         resumed.parentId = claimed.get().parentId();
+        resumed.queueName = claimed.get().queueName();
         runs.replace(existing.id(), run, resumed);
         submit(resumed);
         waiters.runStarted(existing.id());
@@ -447,6 +535,7 @@ public final class Engine {
     }
 
     private void submit(WorkflowRun run) {
+        pooledRuns.incrementAndGet();
         try {
             workers.execute(() -> {
                 busyWorkers.incrementAndGet();
@@ -459,12 +548,15 @@ public final class Engine {
                     execute(run, true);
                 } finally {
                     busyWorkers.decrementAndGet();
+                    pooledRuns.decrementAndGet();
+                    queues.capacityFreed();
                 }
             });
             if (hasQueuedWork()) {
                 waiters.evictOne();
             }
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            pooledRuns.decrementAndGet();
             run.outcome.completeExceptionally(shutdown.interruption(run.workflowId));
             runs.remove(run.workflowId, run);
             throw shutdown.interruption(run.workflowId);
@@ -529,6 +621,9 @@ public final class Engine {
             }
             runs.remove(run.workflowId, run);
             waiters.runEnded(run.workflowId, parked);
+            if (!parked && run.queueName != null) {
+                queues.runEnded(run.queueName);
+            }
         }
     }
 
@@ -576,7 +671,7 @@ public final class Engine {
     /** Our completion was refused: someone else finished it, or we lost ownership. */
     private void deliverRecorded(WorkflowRun run) {
         WorkflowRow row = store.findWorkflow(run.workflowId).orElseThrow(() -> new WorkflowNotFoundException(run.workflowId));
-        if (row.status() == WorkflowStatus.PENDING) {
+        if (!row.status().isTerminal()) {
             log.warn("workflow '{}' was claimed by executor '{}' (epoch {}); this executor abandons it",
                     run.workflowId, row.owner(), row.epoch());
             run.outcome.completeExceptionally(shutdown.fenced(run.workflowId, 0));
@@ -718,7 +813,7 @@ public final class Engine {
                 continue;
             }
             WorkflowRow row = store.findWorkflow(workflowId).orElseThrow(() -> new WorkflowNotFoundException(workflowId));
-            if (row.status() != WorkflowStatus.PENDING) {
+            if (row.status().isTerminal()) {
                 return deliver(workflowId, () -> recordedOutcome(row));
             }
             long left = deadline - System.nanoTime();

@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param hotWaitWindow          how long a waiting workflow keeps its thread before it parks
  * @param pollInterval           how often the database is asked which waits are over
  * @param maxRecoveryAttempts    recoveries of one workflow before it goes to DEAD_LETTER
+ * @param queues                 the queues this process dequeues from
  */
 public record EngineConfig(
         String executorId,
@@ -24,5 +25,6 @@ public record EngineConfig(
         ClassLoader classLoader,
         Duration hotWaitWindow,
         Duration pollInterval,
-        int maxRecoveryAttempts) {
+        int maxRecoveryAttempts,
+        java.util.List<io.durable.Queue> queues) {
 }

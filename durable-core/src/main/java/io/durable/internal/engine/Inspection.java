@@ -76,7 +76,11 @@ final class Inspection {
                 Optional.ofNullable(row.error()).map(errors::info), row.owner(), row.epoch(), row.recoveryAttempts(),
                 row.createdAt(), row.updatedAt(), row.completedAt(), Optional.ofNullable(row.parentId()),
                 Optional.ofNullable(row.deadlineAt()), Optional.ofNullable(row.forkedFrom()),
-                row.forkPosition() == null ? OptionalInt.empty() : OptionalInt.of(row.forkPosition()));
+                row.forkPosition() == null ? OptionalInt.empty() : OptionalInt.of(row.forkPosition()),
+                Optional.ofNullable(row.queueName()),
+                row.priority() == null ? OptionalInt.empty() : OptionalInt.of(row.priority()),
+                Optional.ofNullable(row.partitionKey()), Optional.ofNullable(row.deduplicationId()),
+                Optional.ofNullable(row.dequeuedAt()));
     }
 
     private Object decodeForDisplay(String json) {

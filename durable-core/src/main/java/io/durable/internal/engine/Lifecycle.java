@@ -236,7 +236,7 @@ final class Lifecycle {
 
     <T> WorkflowHandle<T> resume(String workflowId, StartOptions options) {
         WorkflowRow row = store.findWorkflow(workflowId).orElseThrow(() -> new WorkflowNotFoundException(workflowId));
-        if (row.status() == WorkflowStatus.PENDING) {
+        if (!row.status().isTerminal()) {
             return new EngineHandle<>(engine, workflowId);
         }
         if (row.status() == WorkflowStatus.SUCCEEDED) {
@@ -249,13 +249,20 @@ final class Lifecycle {
         Optional<Store.Resumed> resumed = store.resume(workflowId, executorId, options != null, deadline);
         if (resumed.isEmpty()) {
             WorkflowStatus now = store.findWorkflow(workflowId).map(WorkflowRow::status).orElse(null);
-            if (now == WorkflowStatus.PENDING) {
+            if (now != null && !now.isTerminal()) {
                 return new EngineHandle<>(engine, workflowId);
             }
             throw new IllegalStateException("workflow '" + workflowId + "' changed to " + now + " while it was being "
                     + "resumed; nothing was resumed");
         }
         Store.Resumed done = resumed.get();
+        if (done.row().status() == WorkflowStatus.ENQUEUED) {
+            // A queued workflow goes back on its queue, so its limits hold for it again.
+            log.info("re-enqueued workflow '{}' ({}) on queue '{}'; it continues from its last checkpoint when "
+                    + "dequeued", workflowId, row.status(), done.row().queueName());
+            engine.queues().enqueued(done.row().queueName());
+            return new EngineHandle<>(engine, workflowId);
+        }
         if (done.removedFailedStep() > 0) {
             log.info("resuming workflow '{}' ({}): its failed last step {} was removed from the journal and runs again",
                     workflowId, row.status(), done.removedFailedStep());

@@ -33,6 +33,7 @@ final class Waiters {
     private static final String EVENT = "e";
     private static final String RUN = "r";
     private static final String CANCEL = "c";
+    private static final String QUEUE = "q";
 
     /** Why {@link #await} returned. */
     enum Wake { SIGNALLED, DEADLINE, HOT_WINDOW_OVER, EVICTED, CLOSING }
@@ -264,6 +265,11 @@ final class Waiters {
         store.publish(CANCEL + "|" + incarnation + "|" + workflowId);
     }
 
+    /** Work was enqueued, or a slot freed, on {@code queue} in this process: other processes may dequeue. */
+    void queueChanged(String queue) {
+        store.publish(QUEUE + "|" + incarnation + "|" + queue);
+    }
+
     private void onNotification(String payload) {
         String[] parts = payload.split("\\|", 3);
         if (parts.length != 3 || parts[1].equals(incarnation)) {
@@ -275,6 +281,8 @@ final class Waiters {
             onEvent(parts[2]);
         } else if (CANCEL.equals(parts[0])) {
             engine.lifecycle().cancelRequested(parts[2]);
+        } else if (QUEUE.equals(parts[0])) {
+            engine.queues().signal(parts[2]);
         }
     }
 

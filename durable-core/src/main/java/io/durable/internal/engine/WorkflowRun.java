@@ -31,6 +31,8 @@ final class WorkflowRun {
     volatile Waiters.HotWait hotWait;
     /** The workflow that started this one as its child, woken when this one finishes; null if none. */
     String parentId;
+    /** The queue this workflow was dequeued from: its end frees a slot there. Null if not queued. */
+    String queueName;
 
     WorkflowRun(String workflowId, RegisteredWorkflow workflow, Object[] arguments) {
         this.workflowId = workflowId;

@@ -42,12 +42,27 @@ public interface Store extends AutoCloseable {
     boolean heartbeat(ExecutorRegistration registration);
 
     /**
-     * Inserts a PENDING workflow at epoch 1, or returns the existing execution with that ID.
+     * Inserts a PENDING workflow at epoch 1, or returns the existing execution with that ID. With
+     * {@link NewWorkflow#queue()} set it enqueues instead: the row is ENQUEUED, owned by nobody, ordered
+     * behind the queue's earlier rows of its priority, and not dequeued before its delay has passed.
+     * Needs no engine: a client that runs no workflows enqueues through this method alone.
      *
      * @param workflow what to insert
      * @return whether it was inserted, and the row
+     * @throws io.durable.DeduplicationConflictException when the queue already holds an ENQUEUED or PENDING
+     *                                                   workflow with the same deduplication ID (nothing stored)
      */
     StartResult startWorkflow(NewWorkflow workflow);
+
+    /**
+     * One dequeue round: moves up to {@code maxRows} ready ENQUEUED workflows of the queue with one of
+     * {@code names} to PENDING under {@code executorId} (epoch + 1, {@code dequeued_at} set), in priority
+     * then enqueue order, within the queue's limits as {@code queue} declares them. Rows locked by a
+     * concurrent round are skipped; a queue with a global limit is dequeued by one round at a time.
+     *
+     * @return what was taken, and when to look again
+     */
+    DequeueRound dequeue(io.durable.Queue queue, String executorId, Collection<String> names, int maxRows);
 
     /**
      * Records a step, only while {@code owner} holds the workflow at {@code epoch} and it is
@@ -210,7 +225,7 @@ public interface Store extends AutoCloseable {
 
     /**
      * Starts a child workflow from its parent's journal position in one fenced write: inserts the
-     * child row (PENDING, epoch 1, {@code parent_id}/{@code parent_position} from {@code parentStep},
+     * child row (PENDING, epoch 1, or ENQUEUED without owner when {@code child.queue()} is set; {@code parent_id}/{@code parent_position} from {@code parentStep},
      * the parent's {@code deadline_at} copied) unless its ID exists, and records {@code parentStep}
      * (which names the child) in the parent's journal, only while {@code owner} holds the parent at
      * {@code epoch}. Nothing is written when the parent is fenced, the position is taken or the ID
@@ -219,6 +234,8 @@ public interface Store extends AutoCloseable {
      * @param child      the child to insert
      * @param parentStep the parent's journal entry for the start
      * @return what happened
+     * @throws io.durable.DeduplicationConflictException when an enqueued child's deduplication ID is taken
+     *                                                   (nothing written)
      */
     ChildStart startChild(NewWorkflow child, StepRow parentStep, String owner, long epoch);
 
@@ -255,7 +272,7 @@ public interface Store extends AutoCloseable {
 
     /**
      * Marks the workflow (and with {@code withChildren} every workflow whose {@code parent_id} chain
-     * leads to it) CANCELLED, where it is still PENDING: sets its error and completion time and
+     * leads to it) CANCELLED, where it is still ENQUEUED or PENDING: sets its error and completion time and
      * clears its wait. Owner and epoch stay, so a step that is running when the cancel lands can still
      * be recorded with {@link #recordStepAfterCancel}.
      *
@@ -271,7 +288,8 @@ public interface Store extends AutoCloseable {
     StepWrite recordStepAfterCancel(StepRow step, String owner, long epoch);
 
     /**
-     * Sets a CANCELLED, TIMED_OUT, FAILED or DEAD_LETTER workflow back to PENDING under {@code owner}:
+     * Sets a CANCELLED, TIMED_OUT, FAILED or DEAD_LETTER workflow back to PENDING under {@code owner}
+     * — or, if it was enqueued on a queue, back to ENQUEUED without owner at the end of its priority:
      * raises its epoch, resets its recovery count, clears its outcome and wait. Its deadline becomes
      * {@code deadline} when {@code replaceDeadline}, else is cleared if it had TIMED_OUT and kept
      * otherwise. A FAILED workflow whose last journal entry is a failed step loses that entry, so the

@@ -10,7 +10,9 @@ import java.time.Instant;
  * deadline), so a replay reaching that wait keeps its deadline. {@code parentId}/{@code parentPosition}
  * name the workflow (and its journal position) that started this one as a child; {@code deadlineAt}
  * is when it times out; {@code forkedFrom}/{@code forkPosition} name the execution whose journal a
- * fork reused, up to that position. All null when not applicable.
+ * fork reused, up to that position. {@code queueName}, {@code priority}, {@code partitionKey} and
+ * {@code deduplicationId} are set for an enqueued workflow, {@code dequeuedAt} once it was dequeued.
+ * All null when not applicable; {@code owner} is null while the workflow is ENQUEUED.
  */
 public record WorkflowRow(
         String id,
@@ -31,5 +33,10 @@ public record WorkflowRow(
         Integer parentPosition,
         Instant deadlineAt,
         String forkedFrom,
-        Integer forkPosition) {
+        Integer forkPosition,
+        String queueName,
+        Integer priority,
+        String partitionKey,
+        String deduplicationId,
+        Instant dequeuedAt) {
 }

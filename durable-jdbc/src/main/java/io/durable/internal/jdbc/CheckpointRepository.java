@@ -341,7 +341,7 @@ final class CheckpointRepository {
             if (inserted.remove(w.id())) {
                 results.put(start, new StartResult(true, new WorkflowRow(w.id(), w.name(), WorkflowStatus.PENDING,
                         w.inputs(), null, null, w.owner(), 1, 0, now, now, null, null, null, null, null, w.deadlineAt(), null,
-                        null)));
+                        null, null, null, null, null, null)));
             } else {
                 WorkflowRow existing = findWorkflow(c, w.id());
                 if (existing == null) {

@@ -19,23 +19,29 @@ import java.util.List;
  * workflow of the same name is joined instead of inserted.
  */
 final class ChildRepository {
-    /** A child in one of these statuses has not finished: a DEAD_LETTER one waits for an operator's resume. */
-    private static final String UNFINISHED = "('PENDING', 'DEAD_LETTER')";
+    /**
+     * A child in one of these statuses has not finished: an ENQUEUED one waits for a dequeue, a
+     * DEAD_LETTER one for an operator's resume.
+     */
+    private static final String UNFINISHED = "('ENQUEUED', 'PENDING', 'DEAD_LETTER')";
 
     private final Database db;
+    private final QueueRepository queues;
     private final String startSql;
     private final String findManySql;
     private final String recordWaitSql;
     private final String findStepSql;
 
-    ChildRepository(Database db, String schema) {
+    ChildRepository(Database db, String schema, QueueRepository queues) {
         this.db = db;
+        this.queues = queues;
         String workflows = schema + ".workflows";
         this.startSql = "WITH owned AS (SELECT 1 FROM " + workflows + " WHERE id = ? AND owner = ? AND epoch = ?"
                 + " AND status = 'PENDING' FOR SHARE),"
                 + " existing AS (SELECT name FROM " + workflows + " WHERE id = ?),"
                 + " child AS (INSERT INTO " + workflows + " (id, name, status, inputs, owner, epoch, parent_id,"
-                + " parent_position, deadline_at) SELECT ?, ?, 'PENDING', ?, ?, 1, ?, ?, ?::timestamptz FROM owned"
+                + " parent_position, deadline_at, " + QueueRepository.COLUMNS + ") SELECT ?, ?, ?, ?, ?, 1, ?, ?,"
+                + " ?::timestamptz, " + QueueRepository.values(schema) + " FROM owned"
                 + " ON CONFLICT (id) DO NOTHING RETURNING id),"
                 + " recorded AS (INSERT INTO " + schema + ".steps (" + Rows.STEP_ROW_COLUMNS + ")"
                 + " SELECT ?, ?, ?, ?, ?, ?, ?, timestamptz 'epoch' + ? * interval '1 microsecond',"
@@ -75,11 +81,13 @@ final class ChildRepository {
                     ps.setString(i++, child.id());
                     ps.setString(i++, child.id());
                     ps.setString(i++, child.name());
+                    ps.setString(i++, child.queue() == null ? "PENDING" : "ENQUEUED");
                     ps.setString(i++, child.inputs());
-                    ps.setString(i++, child.owner());
+                    ps.setString(i++, child.queue() == null ? child.owner() : null);
                     ps.setString(i++, step.workflowId());
                     ps.setInt(i++, step.position());
                     ps.setTimestamp(i++, Rows.timestamp(child.deadlineAt()));
+                    i = QueueRepository.bind(ps, i, child.queue());
                     i = Rows.bindStep(ps, i, step);
                     ps.setLong(i++, Rows.micros(step.completedAt()));
                     ps.setString(i++, step.childWorkflowId());
@@ -102,6 +110,13 @@ final class ChildRepository {
                 } catch (SQLException e) {
                     if (!SqlFailures.UNIQUE_VIOLATION.equals(e.getSQLState())) {
                         throw e;
+                    }
+                    if (QueueRepository.isDeduplicationConflict(e)) {
+                        var holder = queues.conflict(c, child.id(), child.queue());
+                        if (holder.isPresent()) {
+                            throw holder.get();
+                        }
+                        continue; // the holder finished meanwhile: try again
                     }
                     // The parent's position was taken (the statement changed nothing): that entry wins.
                     StepRow existing = Rows.findStep(c, findStepSql, step.workflowId(), step.position())

@@ -76,19 +76,41 @@ final class Database {
         }
     }
 
+    /**
+     * Like {@link #run}, but the work's statements form one transaction even on an autocommit pool: for
+     * work that takes a lock and must keep it until its last statement.
+     */
+    <T> T inTransaction(String what, SqlWork<T> work) {
+        return run(what, c -> {
+            if (!c.getAutoCommit()) {
+                return work.run(c); // once() commits or rolls back
+            }
+            c.setAutoCommit(false);
+            try {
+                return commitOrRollBack(c, work);
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
     private <T> T once(SqlWork<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             if (connection.getAutoCommit()) {
                 return work.run(connection);
             }
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection);
-                throw e;
-            }
+            return commitOrRollBack(connection, work);
+        }
+    }
+
+    private static <T> T commitOrRollBack(Connection connection, SqlWork<T> work) throws SQLException {
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(connection);
+            throw e;
         }
     }
 

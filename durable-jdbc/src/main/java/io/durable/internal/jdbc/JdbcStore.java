@@ -6,6 +6,7 @@ import io.durable.ConfigurationException;
 import io.durable.DatabaseUnavailableException;
 import io.durable.internal.store.ChildStart;
 import io.durable.internal.store.Completion;
+import io.durable.internal.store.DequeueRound;
 import io.durable.internal.store.ExecutorRegistration;
 import io.durable.internal.store.NewWorkflow;
 import io.durable.internal.store.StartResult;
@@ -39,6 +40,7 @@ final class JdbcStore implements Store {
     private final GroupCommit groupCommit;
     private final WaitRepository waits;
     private final ChildRepository children;
+    private final QueueRepository queues;
     private final Notifications notifications;
     private final ManagementRepository management;
     private final LifecycleRepository lifecycle;
@@ -63,10 +65,11 @@ final class JdbcStore implements Store {
         this.groupCommit = new GroupCommit(db, new CheckpointRepository(config.schema()), config.checkpointWriters(),
                 config.checkpointBatchSize());
         this.waits = new WaitRepository(db, config.schema());
-        this.children = new ChildRepository(db, config.schema());
+        this.queues = new QueueRepository(db, config.schema());
+        this.children = new ChildRepository(db, config.schema(), queues);
         this.notifications = new Notifications(dataSource, config.schema());
         this.management = new ManagementRepository(db, config.schema());
-        this.lifecycle = new LifecycleRepository(db, config.schema());
+        this.lifecycle = new LifecycleRepository(db, config.schema(), queues);
     }
 
     private static HikariDataSource createPool(StoreConfig config) {
@@ -119,7 +122,15 @@ final class JdbcStore implements Store {
 
     @Override
     public StartResult startWorkflow(NewWorkflow workflow) {
+        if (workflow.queue() != null) {
+            return queues.enqueue(workflow);
+        }
         return groupCommit.submit(new Checkpoint.Start(workflow));
+    }
+
+    @Override
+    public DequeueRound dequeue(io.durable.Queue queue, String executorId, Collection<String> names, int maxRows) {
+        return queues.dequeue(queue, executorId, names, maxRows);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.durable.internal.jdbc;
 
+import io.durable.internal.store.QueueEntry;
 import io.durable.internal.store.StepRow;
 import io.durable.internal.store.StepWrite;
 import io.durable.internal.store.Store;
@@ -26,6 +27,8 @@ final class LifecycleRepository {
     private static final String RESUMABLE = "('CANCELLED', 'TIMED_OUT', 'FAILED', 'DEAD_LETTER')";
 
     private final Database db;
+    private final QueueRepository queues;
+    private final String findQueueEntrySql;
     private final String treeSql;
     private final String cancelSql;
     private final String stepAfterCancelSql;
@@ -33,8 +36,9 @@ final class LifecycleRepository {
     private final String resumeSql;
     private final String forkSql;
 
-    LifecycleRepository(Database db, String schema) {
+    LifecycleRepository(Database db, String schema, QueueRepository queues) {
         this.db = db;
+        this.queues = queues;
         String workflows = schema + ".workflows";
         String steps = schema + ".steps";
         String events = schema + ".events";
@@ -44,15 +48,20 @@ final class LifecycleRepository {
         // = ANY keeps it a primary-key probe per ID whatever the table's statistics say.
         this.cancelSql = "UPDATE " + workflows + " w SET status = 'CANCELLED', completed_at = now(), updated_at = now(),"
                 + " wait_kind = NULL, error = (SELECT v.error FROM unnest(?::text[], ?::text[]) AS v(id, error)"
-                + " WHERE v.id = w.id) WHERE w.id = ANY (?::text[]) AND w.status = 'PENDING' RETURNING w.id";
+                + " WHERE v.id = w.id) WHERE w.id = ANY (?::text[]) AND w.status IN ('ENQUEUED', 'PENDING') RETURNING w.id";
         this.stepAfterCancelSql = "INSERT INTO " + steps + " (" + Rows.STEP_COLUMNS + ")"
                 + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + workflows + " w"
                 + " WHERE w.id = ? AND w.owner = ? AND w.epoch = ? AND w.status = 'CANCELLED' FOR SHARE"
                 + " ON CONFLICT (workflow_id, position) DO NOTHING";
         this.findStepSql = Rows.findStepSql(schema);
+        this.findQueueEntrySql = "SELECT queue_name, deduplication_id FROM " + workflows + " WHERE id = ?";
         this.resumeSql = "WITH old AS (SELECT id AS old_id, status AS old_status FROM " + workflows
                 + " WHERE id = ? AND status IN " + RESUMABLE + " FOR UPDATE),"
-                + " r AS (UPDATE " + workflows + " w SET status = 'PENDING', owner = ?, epoch = w.epoch + 1,"
+                // A workflow of a queue goes back on it (at the end of its priority), to respect its limits.
+                + " r AS (UPDATE " + workflows + " w SET status = CASE WHEN w.queue_name IS NULL THEN 'PENDING'"
+                + " ELSE 'ENQUEUED' END, owner = CASE WHEN w.queue_name IS NULL THEN ? END, epoch = w.epoch + 1,"
+                + " queue_order = CASE WHEN w.queue_name IS NULL THEN NULL ELSE nextval('" + schema
+                + ".workflows_queue_order') END, not_before = NULL,"
                 + " recovery_attempts = 0, output = NULL, error = NULL, completed_at = NULL, wait_kind = NULL,"
                 + " updated_at = now(), deadline_at = CASE WHEN ?::boolean THEN ?::timestamptz"
                 + " WHEN w.status = 'TIMED_OUT' THEN NULL ELSE w.deadline_at END"
@@ -145,8 +154,31 @@ final class LifecycleRepository {
                     WorkflowRow row = Rows.workflow(rs);
                     return Optional.of(new Store.Resumed(row, rs.getInt(Rows.WORKFLOW_COLUMN_COUNT + 1)));
                 }
+            } catch (SQLException e) {
+                if (QueueRepository.isDeduplicationConflict(e)) {
+                    throw deduplicationConflict(c, workflowId, e);
+                }
+                throw e;
             }
         });
+    }
+
+    /** A re-enqueue by resume met another active workflow with the same deduplication ID. */
+    private RuntimeException deduplicationConflict(Connection c, String workflowId, SQLException e)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(findQueueEntrySql)) {
+            ps.setString(1, workflowId);
+            Optional<QueueEntry> entry = Rows.first(ps, rs -> new QueueEntry(rs.getString(1), 0, rs.getString(2),
+                    null, java.time.Duration.ZERO));
+            if (entry.isPresent()) {
+                Optional<io.durable.DeduplicationConflictException> conflict = queues.conflict(c, workflowId,
+                        entry.get());
+                if (conflict.isPresent()) {
+                    return conflict.get();
+                }
+            }
+        }
+        throw e; // the holder finished meanwhile: a retry of the resume succeeds
     }
 
     Optional<WorkflowRow> fork(String originalId, String newId, int fromPosition, String owner) {

@@ -92,6 +92,7 @@ final class ManagementRepository {
         query.createdBefore().ifPresent(before -> add(conditions, binds, "created_at < ?", Timestamp.from(before)));
         query.executorId().ifPresent(owner -> add(conditions, binds, "owner = ?", owner));
         query.parentId().ifPresent(parent -> add(conditions, binds, "parent_id = ?", parent));
+        query.queue().ifPresent(queue -> add(conditions, binds, "queue_name = ?", queue));
         query.cursor().map(PageCursor::decode).ifPresent(cursor -> {
             conditions.add("(created_at, id) < (?, ?)");
             binds.add(Timestamp.from(cursor.createdAt()));

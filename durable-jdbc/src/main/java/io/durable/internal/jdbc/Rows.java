@@ -18,9 +18,10 @@ import java.util.Optional;
 final class Rows {
     static final String WORKFLOW_COLUMNS =
             "id, name, status, inputs, output, error, owner, epoch, recovery_attempts, created_at, updated_at, completed_at,"
-            + " wait_position, wake_at, parent_id, parent_position, deadline_at, forked_from, fork_position";
+            + " wait_position, wake_at, parent_id, parent_position, deadline_at, forked_from, fork_position,"
+            + " queue_name, priority, partition_key, deduplication_id, dequeued_at";
     /** How many columns {@link #WORKFLOW_COLUMNS} lists; a query may select more after them. */
-    static final int WORKFLOW_COLUMN_COUNT = 19;
+    static final int WORKFLOW_COLUMN_COUNT = 24;
     static final String STEP_COLUMNS =
             "workflow_id, position, name, status, output, error, attempts, started_at, completed_at";
     /** {@link #STEP_COLUMNS} and the child workflow an entry names: what {@link #step} reads. */
@@ -58,7 +59,8 @@ final class Rows {
                 rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getInt(9),
                 instant(rs.getTimestamp(10)), instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)),
                 (Integer) rs.getObject(13), instant(rs.getTimestamp(14)), rs.getString(15), (Integer) rs.getObject(16),
-                instant(rs.getTimestamp(17)), rs.getString(18), (Integer) rs.getObject(19));
+                instant(rs.getTimestamp(17)), rs.getString(18), (Integer) rs.getObject(19), rs.getString(20),
+                (Integer) rs.getObject(21), rs.getString(22), rs.getString(23), instant(rs.getTimestamp(24)));
     }
 
     static StepRow step(ResultSet rs) throws SQLException {

@@ -48,15 +48,17 @@ class ManagementPlanTest {
         }
         // Statuses skewed like production (mostly SUCCEEDED), 20 names, 4 executors, every tenth row a
         // child of an earlier one, three rows per second.
+        // Every fifth row was enqueued on one of three queues.
         db.execute("INSERT INTO durable.workflows (id, name, status, owner, inputs, output, created_at, completed_at,"
-                        + " parent_id, parent_position)"
+                        + " parent_id, parent_position, queue_name, priority)"
                         + " SELECT 'wf-' || lpad(g::text, 6, '0'), 'flow-' || (g % 20),"
                         + " (ARRAY['SUCCEEDED','SUCCEEDED','SUCCEEDED','SUCCEEDED','SUCCEEDED','SUCCEEDED','FAILED',"
                         + "'PENDING','CANCELLED','TIMED_OUT','DEAD_LETTER'])[1 + g % 11], 'exec-' || (g % 4), '[]',"
                         + " '{\"type\":null,\"value\":null}', timestamptz '2024-01-01' + (g / 3) * interval '1 second',"
                         + " CASE WHEN g % 11 <> 7 THEN timestamptz '2024-01-01' END,"
                         + " CASE WHEN g % 10 = 0 THEN 'wf-' || lpad((g / 10)::text, 6, '0') END,"
-                        + " CASE WHEN g % 10 = 0 THEN 1 END"
+                        + " CASE WHEN g % 10 = 0 THEN 1 END,"
+                        + " CASE WHEN g % 5 = 0 THEN 'queue-' || (g % 3) END, CASE WHEN g % 5 = 0 THEN 0 END"
                         + " FROM generate_series(1, 100000) g",
                 "ANALYZE durable.workflows");
     }
@@ -78,6 +80,10 @@ class ManagementPlanTest {
         shapes.put("executor", WorkflowQuery.all().executorId("exec-1"));
         shapes.put("parent", WorkflowQuery.all().parentId("wf-000100"));
         shapes.put("parent and status", WorkflowQuery.all().parentId("wf-000100").status(WorkflowStatus.SUCCEEDED));
+        shapes.put("queue", WorkflowQuery.all().queue("queue-1"));
+        shapes.put("queue and status", WorkflowQuery.all().queue("queue-1").status(WorkflowStatus.FAILED));
+        shapes.put("queue and time range", WorkflowQuery.all().queue("queue-2").createdFrom(from)
+                .createdBefore(before));
         shapes.put("selective ID prefix", WorkflowQuery.all().idPrefix("wf-0123"));
         shapes.put("broad ID prefix", WorkflowQuery.all().idPrefix("wf-"));
         shapes.put("time range", WorkflowQuery.all().createdFrom(from).createdBefore(before));
