@@ -139,8 +139,12 @@ class TakeoverTest {
     }
 
     private Executor live(TestDatabase db, String id, int maxRecoveryAttempts) {
-        return open(Durables.builder(db, id).heartbeatInterval(HEARTBEAT).leaseDuration(LEASE)
-                .pollInterval(Duration.ofMillis(50)).maxRecoveryAttempts(maxRecoveryAttempts), id, null, false);
+        return open(liveBuilder(db, id).maxRecoveryAttempts(maxRecoveryAttempts), id, null, false);
+    }
+
+    private static Durable.Builder liveBuilder(TestDatabase db, String id) {
+        return Durables.builder(db, id).heartbeatInterval(HEARTBEAT).leaseDuration(LEASE)
+                .pollInterval(Duration.ofMillis(50));
     }
 
     private Executor open(Durable.Builder builder, String id, CountDownLatch gate, boolean withOther) {
@@ -241,6 +245,32 @@ class TakeoverTest {
 
         b.durable().send("parked-1", "go", "hello");
         assertEquals("hello|after@b", b.durable().<String>retrieve("parked-1").result(WAIT));
+    }
+
+    @Test
+    void aTakerClaimsNoMoreRunnableWorkflowsThanItHasFreeWorkflowThreads(TestDatabase db) {
+        Executor a = dead(db, "a", "default");
+        for (int i = 0; i < 5; i++) {
+            startBlocked(a, "room-" + i, i);
+        }
+        a.durable().close();
+
+        // b has two workflow threads, and its own steps block too: it takes two and has no room left.
+        Executor b = open(liveBuilder(db, "b").maxConcurrentWorkflows(2), "b", new CountDownLatch(1), false);
+        Await.until("b to run two of them", WAIT, () -> b.steps().blocked.get() == 2);
+        awaitTakeoverRounds(db, "b");
+        assertEquals(2, db.queryLong("SELECT count(*) FROM durable.workflows WHERE owner = 'b'"));
+        assertEquals(3, db.queryLong("SELECT count(*) FROM durable.workflows WHERE owner = 'a'"));
+
+        // c has room: it takes the other three; b keeps its two.
+        Executor c = live(db, "c", 100);
+        Await.until("c to finish three", WAIT, () -> db.queryLong("SELECT count(*) FROM durable.workflows"
+                + " WHERE owner = 'c' AND status = 'SUCCEEDED'") == 3);
+        assertEquals(2, db.queryLong("SELECT count(*) FROM durable.workflows WHERE owner = 'b' AND status = 'PENDING'"));
+        b.steps().gate.countDown();
+        Await.until("b to finish its two", WAIT, () -> db.queryLong("SELECT count(*) FROM durable.workflows"
+                + " WHERE owner = 'b' AND status = 'SUCCEEDED'") == 2);
+        assertEquals(3, c.steps().blocked.get());
     }
 
     @Test

@@ -90,6 +90,8 @@ public final class Engine {
     private final ThreadPoolExecutor workers;
     /** Workflow threads running a workflow (waiting hot included), as opposed to idle in the pool. */
     private final AtomicInteger busyWorkers = new AtomicInteger();
+    /** Runs handed to the pool and not yet ended, queued ones included: what the takeover must leave room for. */
+    private final AtomicInteger submittedRuns = new AtomicInteger();
     private ScheduledExecutorService heartbeat;
     private ExecutorRegistration registration;
     private volatile boolean heartbeatLost;
@@ -290,7 +292,7 @@ public final class Engine {
 
     /** Workflow threads neither busy nor spoken for by queued workflows: room for taken-over work. */
     int freeWorkflowThreads() {
-        return Math.max(0, config.maxConcurrentWorkflows() - busyWorkers.get() - workers.getQueue().size());
+        return Math.max(0, config.maxConcurrentWorkflows() - submittedRuns.get());
     }
 
     /** Runs a workflow this executor just took over (resumed or forked by an operator). */
@@ -452,6 +454,7 @@ public final class Engine {
     }
 
     private void submit(WorkflowRun run) {
+        submittedRuns.incrementAndGet();
         try {
             workers.execute(() -> {
                 busyWorkers.incrementAndGet();
@@ -464,12 +467,14 @@ public final class Engine {
                     execute(run, true);
                 } finally {
                     busyWorkers.decrementAndGet();
+                    submittedRuns.decrementAndGet();
                 }
             });
             if (hasQueuedWork()) {
                 waiters.evictOne();
             }
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            submittedRuns.decrementAndGet();
             run.outcome.completeExceptionally(shutdown.interruption(run.workflowId));
             runs.remove(run.workflowId, run);
             throw shutdown.interruption(run.workflowId);
