@@ -786,6 +786,7 @@ public final class Durable implements AutoCloseable {
      *         .dataSource(appDataSource)          // or .jdbcUrl(url, user, password)
      *         .schema("durable")                  // where durable's tables live
      *         .executorId("checkout-1")           // stable across restarts of this process
+     *         .application("checkout")            // executors of one application take over each other's work
      *         .maxConcurrentWorkflows(64)
      *         .build();
      * }</pre>
@@ -803,6 +804,10 @@ public final class Durable implements AutoCloseable {
         public static final Duration DEFAULT_DATABASE_RETRY_TIMEOUT = Duration.ofSeconds(60);
         /** How often this executor refreshes its heartbeat row. */
         public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+        /** Default for {@link #leaseDuration(Duration)}. */
+        public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
+        /** Default for {@link #application(String)} when {@value #APPLICATION_ENV} is not set. */
+        public static final String DEFAULT_APPLICATION = "default";
         /** How long close() lets running steps finish. */
         public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
         /** Largest serialized argument, result or exception. */
@@ -819,6 +824,8 @@ public final class Durable implements AutoCloseable {
         public static final int DEFAULT_MAX_RECOVERY_ATTEMPTS = 100;
         /** Environment variable naming this process's executor ID. */
         public static final String EXECUTOR_ID_ENV = "DURABLE_EXECUTOR_ID";
+        /** Environment variable naming this process's application. */
+        public static final String APPLICATION_ENV = "DURABLE_APPLICATION";
         /** Environment variable with a JDBC URL, used when neither a DataSource nor a URL is set. */
         public static final String DATABASE_URL_ENV = ConnectionSettings.DATABASE_URL_ENV;
         /** Environment variable with the user for {@link #DATABASE_URL_ENV}. */
@@ -829,8 +836,10 @@ public final class Durable implements AutoCloseable {
         private final ConnectionSettings connection = new ConnectionSettings(DEFAULT_SCHEMA, DEFAULT_POOL_SIZE,
                 DEFAULT_CONNECT_TIMEOUT, DEFAULT_DATABASE_RETRY_TIMEOUT, DEFAULT_MAX_PAYLOAD_BYTES);
         private String executorId;
+        private String application;
         private int maxConcurrentWorkflows = DEFAULT_MAX_CONCURRENT_WORKFLOWS;
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private Duration leaseDuration = DEFAULT_LEASE_DURATION;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Integer checkpointWriters;
         private int checkpointBatchSize = DEFAULT_CHECKPOINT_BATCH_SIZE;
@@ -886,6 +895,24 @@ public final class Durable implements AutoCloseable {
         }
 
         /**
+         * The application this process belongs to. When an executor's lease expires, a live executor of
+         * the same application takes over its unfinished workflows; executors of other applications
+         * sharing the database never touch them.
+         *
+         * <pre>{@code
+         * Durable.builder().application("checkout")
+         * }</pre>
+         *
+         * @param application 1 to 128 characters (default: {@code $DURABLE_APPLICATION}, else
+         *                    {@value #DEFAULT_APPLICATION})
+         * @return this builder
+         */
+        public Builder application(String application) {
+            this.application = application;
+            return this;
+        }
+
+        /**
          * @param maxConcurrentWorkflows workflows running at once in this process; more wait their turn
          * @return this builder
          */
@@ -924,11 +951,33 @@ public final class Durable implements AutoCloseable {
         }
 
         /**
-         * @param heartbeatInterval how often this executor refreshes its heartbeat
+         * @param heartbeatInterval how often this executor refreshes its heartbeat and lease, and looks
+         *                          for expired executors whose workflows it takes over (default
+         *                          {@link #DEFAULT_HEARTBEAT_INTERVAL})
          * @return this builder
          */
         public Builder heartbeatInterval(Duration heartbeatInterval) {
             this.heartbeatInterval = heartbeatInterval;
+            return this;
+        }
+
+        /**
+         * How long after its last heartbeat this executor still counts as alive, judged on the
+         * database clock. Once it has expired, another executor of the same application takes over its
+         * unfinished workflows; a process that stopped cleanly counts as expired at once. A dead
+         * executor's workflows resume elsewhere at worst about lease + heartbeat interval after its
+         * last heartbeat. Must be at least twice the heartbeat interval, so one late heartbeat does
+         * not cost a live executor its work.
+         *
+         * <pre>{@code
+         * Durable.builder().heartbeatInterval(Duration.ofSeconds(2)).leaseDuration(Duration.ofSeconds(10))
+         * }</pre>
+         *
+         * @param leaseDuration the lease (default {@link #DEFAULT_LEASE_DURATION})
+         * @return this builder
+         */
+        public Builder leaseDuration(Duration leaseDuration) {
+            this.leaseDuration = leaseDuration;
             return this;
         }
 
@@ -1066,6 +1115,12 @@ public final class Durable implements AutoCloseable {
                 }
             }
             requirePositive("heartbeatInterval", heartbeatInterval);
+            requirePositive("leaseDuration", leaseDuration);
+            if (leaseDuration.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+                throw new ConfigurationException("leaseDuration (" + leaseDuration + ") must be at least twice "
+                        + "heartbeatInterval (" + heartbeatInterval + "), or one late heartbeat lets other executors "
+                        + "take this one's workflows: raise leaseDuration or lower heartbeatInterval");
+            }
             requirePositive("shutdownTimeout", shutdownTimeout);
             if (hotWaitWindow == null || hotWaitWindow.isNegative()) {
                 throw new ConfigurationException("hotWaitWindow must be zero or positive, got " + hotWaitWindow);
@@ -1081,10 +1136,10 @@ public final class Durable implements AutoCloseable {
                             + "queue once, with all its limits");
                 }
             }
-            EngineConfig engineConfig = new EngineConfig(resolveExecutorId(), maxConcurrentWorkflows,
-                    heartbeatInterval, shutdownTimeout, connection.maxPayloadBytes(),
-                    connection.resolveClassLoader(Durable.class), hotWaitWindow, pollInterval, maxRecoveryAttempts,
-                    List.copyOf(queues));
+            EngineConfig engineConfig = new EngineConfig(resolveExecutorId(), resolveApplication(),
+                    maxConcurrentWorkflows, heartbeatInterval, leaseDuration, shutdownTimeout,
+                    connection.maxPayloadBytes(), connection.resolveClassLoader(Durable.class), hotWaitWindow,
+                    pollInterval, maxRecoveryAttempts, List.copyOf(queues));
             return new Durable(new Engine(engineConfig, ConnectionSettings.createStore(storeConfig)));
         }
 
@@ -1112,6 +1167,21 @@ public final class Durable implements AutoCloseable {
                 throw new ConfigurationException("executorId must be 1 to 128 characters, got '" + id + "'");
             }
             return id;
+        }
+
+        private String resolveApplication() {
+            String name = application;
+            if (name == null) {
+                name = System.getenv(APPLICATION_ENV);
+            }
+            if (name == null) {
+                name = DEFAULT_APPLICATION;
+            }
+            if (name.isBlank() || name.length() > 128) {
+                throw new ConfigurationException("application must be 1 to 128 characters, not blank, got '" + name
+                        + "'" + (application == null ? " from " + APPLICATION_ENV : ""));
+            }
+            return name;
         }
     }
 }

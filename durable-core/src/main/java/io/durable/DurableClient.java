@@ -440,10 +440,11 @@ public final class DurableClient implements AutoCloseable {
         public DurableClient build() {
             StoreConfig storeConfig = connection.validate(2, "one connection listens for wake-ups",
                     CHECKPOINT_WRITERS, Durable.Builder.DEFAULT_CHECKPOINT_BATCH_SIZE);
-            EngineConfig engineConfig = new EngineConfig(CLIENT_ID, 1, Durable.Builder.DEFAULT_HEARTBEAT_INTERVAL,
+            EngineConfig engineConfig = new EngineConfig(CLIENT_ID, Durable.Builder.DEFAULT_APPLICATION, 1,
+                    Durable.Builder.DEFAULT_HEARTBEAT_INTERVAL, Durable.Builder.DEFAULT_LEASE_DURATION,
                     Durable.Builder.DEFAULT_SHUTDOWN_TIMEOUT, connection.maxPayloadBytes(),
                     connection.resolveClassLoader(DurableClient.class), Duration.ZERO,
-                    Durable.Builder.DEFAULT_POLL_INTERVAL, Durable.Builder.DEFAULT_MAX_RECOVERY_ATTEMPTS, java.util.List.of());
+                    Durable.Builder.DEFAULT_POLL_INTERVAL, Durable.Builder.DEFAULT_MAX_RECOVERY_ATTEMPTS, List.of());
             Engine engine = new Engine(engineConfig, ConnectionSettings.createStore(storeConfig));
             engine.startClient();
             return new DurableClient(engine);

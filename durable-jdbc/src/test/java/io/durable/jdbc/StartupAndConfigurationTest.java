@@ -53,6 +53,10 @@ class StartupAndConfigurationTest {
         assertMessage("poolSize must be at least 2", () -> Durable.builder().jdbcUrl(url, "u", null).poolSize(1).build());
         assertMessage("heartbeatInterval", () -> Durable.builder().jdbcUrl(url, "u", null)
                 .heartbeatInterval(Duration.ZERO).build());
+        assertMessage("leaseDuration (PT9S) must be at least twice heartbeatInterval (PT5S)", () -> Durable.builder()
+                .jdbcUrl(url, "u", null).leaseDuration(Duration.ofSeconds(9)).build());
+        assertMessage("leaseDuration", () -> Durable.builder().jdbcUrl(url, "u", null).leaseDuration(null).build());
+        assertMessage("application", () -> Durable.builder().jdbcUrl(url, "u", null).application(" ").build());
         assertMessage("shutdownTimeout", () -> Durable.builder().jdbcUrl(url, "u", null)
                 .shutdownTimeout(Duration.ofSeconds(-1)).build());
         assertMessage("maxPayloadBytes", () -> Durable.builder().jdbcUrl(url, "u", null).maxPayloadBytes(10).build());

@@ -76,7 +76,7 @@ class StatementBudgetTest {
 
     private Durable durable(DataSource dataSource, String executorId, StepsImpl steps) {
         Durable durable = Durable.builder().dataSource(dataSource).executorId(executorId)
-                .heartbeatInterval(Duration.ofHours(1)).shutdownTimeout(Duration.ofMillis(300)).build();
+                .heartbeatInterval(Duration.ofHours(1)).leaseDuration(Duration.ofHours(2)).shutdownTimeout(Duration.ofMillis(300)).build();
         resources.add(0, durable);
         return durable;
     }

@@ -59,7 +59,8 @@ import java.util.function.Supplier;
 
 /**
  * The workflow engine: starts executions, runs them on named worker threads, recovers this
- * executor's unfinished ones at start, and answers inspection calls. One per {@code Durable}, or per
+ * executor's unfinished ones at start, takes over those of expired executors after each heartbeat,
+ * dequeues from the queues it declares, and answers inspection calls. One per {@code Durable}, or per
  * {@code DurableClient} started with {@link #startClient()} (then it runs nothing).
  */
 public final class Engine {
@@ -84,6 +85,7 @@ public final class Engine {
     private final Lifecycle lifecycle;
     private final Children children;
     private final QueueDispatcher queues;
+    private final Takeover takeover;
     private final Shutdown shutdown = new Shutdown();
     private final Map<String, WorkflowRun> runs = new ConcurrentHashMap<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -115,6 +117,7 @@ public final class Engine {
         this.children = new Children(this, store, codec, errors, steps, waiters, messaging, config.executorId(),
                 config.hotWaitWindow());
         this.queues = new QueueDispatcher(this, store, waiters, shutdown, config.queues(), config.pollInterval());
+        this.takeover = new Takeover(this, store, config);
         this.workers = new ThreadPoolExecutor(config.maxConcurrentWorkflows(), config.maxConcurrentWorkflows(),
                 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new NamedThreadFactory("durable-workflow", false, config.classLoader()));
@@ -213,13 +216,15 @@ public final class Engine {
         }
         long pid = ProcessHandle.current().pid();
         registration = new ExecutorRegistration(config.executorId(), UUID.randomUUID().toString(), host, pid,
-                config.heartbeatInterval().multipliedBy(3));
+                config.application(), config.leaseDuration());
         store.registerExecutor(registration)
                 .ifPresent(other -> log.warn("executor ID '{}' was heartbeating recently from another process ({}); "
                         + "if that process is still alive, give each process its own ID (DURABLE_EXECUTOR_ID), "
                         + "or both will recover each other's workflows", config.executorId(), other));
-        log.info("durable executor '{}' started (pid {}, {} workflow threads, {} workflows registered)",
-                config.executorId(), pid, config.maxConcurrentWorkflows(), registry.workflowNames().size());
+        log.info("durable executor '{}' of application '{}' started (pid {}, {} workflow threads, {} workflows "
+                + "registered, heartbeat {}, lease {})", config.executorId(), config.application(), pid,
+                config.maxConcurrentWorkflows(), registry.workflowNames().size(), config.heartbeatInterval(),
+                config.leaseDuration());
     }
 
     private void beat() {
@@ -231,6 +236,14 @@ public final class Engine {
             }
         } catch (RuntimeException e) {
             log.warn("heartbeat of executor '{}' failed: {}", config.executorId(), e.getMessage());
+            return;
+        }
+        try {
+            // Half an interval at most: the next heartbeat must not be late because of a large takeover.
+            takeover.run(System.nanoTime() + config.heartbeatInterval().toNanos() / 2);
+        } catch (RuntimeException e) {
+            log.warn("executor '{}' could not take over workflows of expired executors: {}; retrying at the next "
+                    + "heartbeat", config.executorId(), e.getMessage());
         }
     }
 
@@ -295,8 +308,11 @@ public final class Engine {
         }
     }
 
-    /** Resumes a workflow whose wait is over (claimed by the waker). */
-    void resumeWaiting(WorkflowRow row) {
+    /**
+     * Resumes a workflow this executor just claimed in the background (its wait is over, or it was
+     * taken over from an expired executor), unless it is closing.
+     */
+    void resumeIfStarted(WorkflowRow row) {
         if (state.get() == State.STARTED) {
             resume(row);
         }
@@ -313,13 +329,18 @@ public final class Engine {
         }
     }
 
-    /** @return workflow threads not taken by a run (a dequeue round takes at most this many) */
+    /** @return workflow threads not taken by a run, queued ones included: what a dequeue round or a takeover may fill */
     int freeWorkers() {
-        return config.maxConcurrentWorkflows() - pooledRuns.get();
+        return Math.max(0, config.maxConcurrentWorkflows() - pooledRuns.get());
     }
 
     QueueDispatcher queues() {
         return queues;
+    }
+
+    /** Whether the engine is started and not closing. */
+    boolean isRunning() {
+        return state.get() == State.STARTED && !shutdown.isClosing();
     }
 
     /** Runs a workflow this executor just took over (resumed or forked by an operator). */
@@ -668,14 +689,20 @@ public final class Engine {
         }
     }
 
-    /** Our completion was refused: someone else finished it, or we lost ownership. */
+    /**
+     * Our completion was refused: another executor took the workflow over (it may have finished it
+     * since), or an operator stopped it while this run held it.
+     */
     private void deliverRecorded(WorkflowRun run) {
         WorkflowRow row = store.findWorkflow(run.workflowId).orElseThrow(() -> new WorkflowNotFoundException(run.workflowId));
-        if (!row.status().isTerminal()) {
-            log.warn("workflow '{}' was claimed by executor '{}' (epoch {}); this executor abandons it",
-                    run.workflowId, row.owner(), row.epoch());
-            run.outcome.completeExceptionally(shutdown.fenced(run.workflowId, 0));
-            return;
+        boolean lost = Fencing.lost(row, config.executorId(), run.epoch);
+        if (lost || !row.status().isTerminal()) {
+            RuntimeException abandoned = Fencing.abandon(run.workflowId, config.executorId(), run.epoch,
+                    "its completion", row);
+            if (!row.status().isTerminal()) {
+                run.outcome.completeExceptionally(abandoned);
+                return;
+            }
         }
         try {
             run.outcome.complete(recordedOutcome(row));

@@ -6,8 +6,10 @@ import java.time.Duration;
  * Settings of the engine, validated by {@code Durable.Builder}.
  *
  * @param executorId             this process's executor ID
+ * @param application            the application this executor belongs to (takeover stays within one)
  * @param maxConcurrentWorkflows workflow threads
  * @param heartbeatInterval      how often the executor's heartbeat is refreshed
+ * @param leaseDuration          how long after its last heartbeat the executor counts as alive
  * @param shutdownTimeout        how long close() waits for running steps
  * @param maxPayloadBytes        largest serialized value
  * @param classLoader            where recorded classes are found
@@ -18,8 +20,10 @@ import java.time.Duration;
  */
 public record EngineConfig(
         String executorId,
+        String application,
         int maxConcurrentWorkflows,
         Duration heartbeatInterval,
+        Duration leaseDuration,
         Duration shutdownTimeout,
         long maxPayloadBytes,
         ClassLoader classLoader,

@@ -134,17 +134,12 @@ final class Lifecycle {
      * while this run still held it, that is why: record the step that was running, if it was cancelled
      * meanwhile, and stop with the recorded error.
      *
+     * @param row  the workflow's row as read after the refusal, or null if it could not be read
      * @param step the step whose checkpoint was refused, or null for a wait, send or event
      * @return the signal to stop with, or null when the run lost ownership for another reason
      */
-    UnwindSignal afterRefusedWrite(WorkflowContext ctx, StepRow step) {
-        WorkflowRow row;
-        try {
-            row = store.findWorkflow(ctx.workflowId).orElse(null);
-        } catch (DurableException e) {
-            return null;
-        }
-        if (row == null || row.epoch() != ctx.epoch || !executorId.equals(row.owner()) || !stoppedByOperator(row)) {
+    UnwindSignal afterRefusedWrite(WorkflowContext ctx, WorkflowRow row, StepRow step) {
+        if (Fencing.lost(row, executorId, ctx.epoch) || !stoppedByOperator(row)) {
             return null;
         }
         if (step != null && row.status() == WorkflowStatus.CANCELLED) {

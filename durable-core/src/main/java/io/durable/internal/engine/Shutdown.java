@@ -31,9 +31,4 @@ final class Shutdown {
     WorkflowInterruptedException interruption(String workflowId) {
         return new WorkflowInterruptedException(workflowId, "this executor is closing");
     }
-
-    WorkflowInterruptedException fenced(String workflowId, int position) {
-        return new WorkflowInterruptedException(workflowId, "this executor no longer owns it (its checkpoint at step "
-                + position + " was refused: another executor claimed it, or it is no longer pending)");
-    }
 }

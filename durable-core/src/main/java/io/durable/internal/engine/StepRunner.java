@@ -10,6 +10,7 @@ import io.durable.internal.serial.PayloadCodec;
 import io.durable.internal.store.StepRow;
 import io.durable.internal.store.StepWrite;
 import io.durable.internal.store.Store;
+import io.durable.internal.store.WorkflowRow;
 import io.durable.internal.util.Sneaky;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,13 +146,18 @@ final class StepRunner {
 
     /** @param refused the step whose checkpoint was refused, recorded all the same if it was cancelled meanwhile */
     private UnwindSignal fenced(WorkflowContext ctx, int position, StepRow refused) {
-        UnwindSignal stopped = ctx.engine.lifecycle().afterRefusedWrite(ctx, refused);
+        WorkflowRow now;
+        try {
+            now = store.findWorkflow(ctx.workflowId).orElse(null);
+        } catch (DurableException e) {
+            now = null;
+        }
+        UnwindSignal stopped = ctx.engine.lifecycle().afterRefusedWrite(ctx, now, refused);
         if (stopped != null) {
             return stopped;
         }
-        log.warn("workflow '{}' is no longer owned by executor '{}' at epoch {} (its checkpoint at step {} was "
-                + "refused); abandoning it here", ctx.workflowId, executorId, ctx.epoch, position);
-        return unwind(ctx, shutdown.fenced(ctx.workflowId, position));
+        return unwind(ctx, Fencing.abandon(ctx.workflowId, executorId, ctx.epoch,
+                "its write at step " + position, now));
     }
 
     private StepWrite record(WorkflowContext ctx, StepRow row) {

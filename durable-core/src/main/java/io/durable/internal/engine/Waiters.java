@@ -405,7 +405,7 @@ final class Waiters {
         for (int from = 0; from < claim.size(); from += CLAIM_BATCH) {
             List<String> chunk = claim.subList(from, Math.min(claim.size(), from + CLAIM_BATCH));
             for (WorkflowRow row : store.claimDueWaits(engine.executorId(), engine.registry().workflowNames(), chunk)) {
-                engine.resumeWaiting(row);
+                engine.resumeIfStarted(row);
                 moved++;
             }
         }

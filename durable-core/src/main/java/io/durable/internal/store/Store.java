@@ -27,14 +27,18 @@ public interface Store extends AutoCloseable {
      * Records (or refreshes) this process as the executor named in the registration.
      *
      * @param registration who is running
+     * Sets its lease to expire the registration's lease duration from now (database clock).
+     *
+     * @param registration who is running
      * @return a description of another incarnation registered under the same executor ID whose
-     *         heartbeat is younger than the registration's freshness window and that did not stop
-     *         cleanly (another live process may be using the same ID), else empty
+     *         lease has not expired and that did not stop cleanly (another live process may be using
+     *         the same ID), else empty
      */
     Optional<String> registerExecutor(ExecutorRegistration registration);
 
     /**
-     * Refreshes the executor's heartbeat, if the registration is still the current one.
+     * Refreshes the executor's heartbeat and extends its lease by the registration's lease duration
+     * from now (database clock), if the registration is still the current one.
      *
      * @param registration the registration made at start
      * @return false when another incarnation has registered under the same executor ID since
@@ -109,8 +113,26 @@ public interface Store extends AutoCloseable {
     Optional<WorkflowRow> claimWorkflow(String executorId, String workflowId);
 
     /**
+     * Takes over unfinished workflows of other executors of {@code application} whose lease has
+     * expired on the database clock (or that stopped cleanly), in one statement that re-checks the
+     * expiry and skips rows another executor is claiming at the same moment: each claimed row gets
+     * {@code owner = executorId} and its epoch raised; a runnable one (not waiting) also gets its
+     * recovery count raised. Only workflows with one of {@code names} are taken.
+     *
+     * @param executorId    the executor taking over
+     * @param application   its application
+     * @param names         the workflow names this process can run
+     * @param runnableLimit most runnable (not waiting) workflows to take, 0 for none
+     * @param parkedLimit   most waiting workflows to take (they are only re-owned, not run)
+     * @return what was taken, with the executor it was taken from
+     */
+    List<TakenOver> takeOver(String executorId, String application, Collection<String> names, int runnableLimit,
+                             int parkedLimit);
+
+    /**
      * Marks this incarnation of the executor as stopped cleanly, so its next start does not warn
-     * about another live process.
+     * about another live process, and its lease counts as expired at once (its unfinished workflows
+     * may be taken over by other executors of its application).
      *
      * @param registration the registration made at start
      */

@@ -40,6 +40,7 @@ final class CheckpointRepository {
     private final String completeOneSql;
     private final String findWorkflowSql;
     private final String findStepSql;
+    private final String ownedSql;
 
     CheckpointRepository(String schema) {
         String workflows = schema + ".workflows";
@@ -93,6 +94,7 @@ final class CheckpointRepository {
                 + " updated_at = now(), wait_kind = NULL WHERE w.id = ? AND w.owner = ? AND w.epoch = ? AND w.status = 'PENDING'";
         this.findWorkflowSql = "SELECT " + Rows.WORKFLOW_COLUMNS + " FROM " + workflows + " WHERE id = ?";
         this.findStepSql = Rows.findStepSql(schema);
+        this.ownedSql = "SELECT 1 FROM " + workflows + " WHERE id = ? AND owner = ? AND epoch = ?";
     }
 
     /** What one batch produced, delivered to the waiters only after the statement has committed. */
@@ -361,7 +363,9 @@ final class CheckpointRepository {
                 results.put(step, StepWrite.recorded());
             } else {
                 StepRow existing = Rows.findStep(c, findStepSql, step.row.workflowId(), step.row.position()).orElse(null);
-                results.put(step, existing != null ? StepWrite.conflict(existing) : StepWrite.fenced());
+                // A stale executor must not replay what the new owner recorded and run on: fenced first.
+                results.put(step, existing != null && stillOwned(c, step) ? StepWrite.conflict(existing)
+                        : StepWrite.fenced());
             }
         }
         return results;
@@ -374,6 +378,15 @@ final class CheckpointRepository {
             results.put(done, written.contains(done.completion.workflowId()));
         }
         return results;
+    }
+
+    private boolean stillOwned(Connection c, Checkpoint.Step step) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(ownedSql)) {
+            ps.setString(1, step.row.workflowId());
+            ps.setString(2, step.owner);
+            ps.setLong(3, step.epoch);
+            return Rows.first(ps, rs -> true).isPresent();
+        }
     }
 
     private WorkflowRow findWorkflow(Connection c, String id) throws SQLException {

@@ -14,6 +14,7 @@ import io.durable.internal.store.StepRow;
 import io.durable.internal.store.StepWrite;
 import io.durable.internal.store.Store;
 import io.durable.internal.store.StoreConfig;
+import io.durable.internal.store.TakenOver;
 import io.durable.internal.store.Message;
 import io.durable.internal.store.Receipt;
 import io.durable.internal.store.Wait;
@@ -37,6 +38,7 @@ final class JdbcStore implements Store {
     private final WorkflowRepository workflows;
     private final StepRepository steps;
     private final ExecutorRepository executors;
+    private final TakeoverRepository takeovers;
     private final GroupCommit groupCommit;
     private final WaitRepository waits;
     private final ChildRepository children;
@@ -62,6 +64,7 @@ final class JdbcStore implements Store {
         this.workflows = new WorkflowRepository(db, config.schema());
         this.steps = new StepRepository(db, config.schema());
         this.executors = new ExecutorRepository(db, config.schema());
+        this.takeovers = new TakeoverRepository(db, config.schema());
         this.groupCommit = new GroupCommit(db, new CheckpointRepository(config.schema()), config.checkpointWriters(),
                 config.checkpointBatchSize());
         this.waits = new WaitRepository(db, config.schema());
@@ -156,6 +159,12 @@ final class JdbcStore implements Store {
     @Override
     public Optional<WorkflowRow> claimWorkflow(String executorId, String workflowId) {
         return workflows.claimOne(executorId, workflowId);
+    }
+
+    @Override
+    public List<TakenOver> takeOver(String executorId, String application, Collection<String> names,
+                                    int runnableLimit, int parkedLimit) {
+        return takeovers.takeOver(executorId, application, names, runnableLimit, parkedLimit);
     }
 
     @Override

@@ -30,6 +30,11 @@ final class Rows {
     private Rows() {
     }
 
+    /** {@link #WORKFLOW_COLUMNS}, each qualified by {@code alias}, for a query that joins another relation. */
+    static String workflowColumns(String alias) {
+        return alias + "." + WORKFLOW_COLUMNS.replace(", ", ", " + alias + ".");
+    }
+
     /** Maps the current row of a result set. */
     @FunctionalInterface
     interface Mapper<T> {
