@@ -97,7 +97,12 @@ class RecoveryTest {
     }
 
     private Durable open(TestDatabase db, String executorId, CountingSteps steps, boolean start) {
-        Durable durable = Durables.builder(db, executorId).shutdownTimeout(Duration.ofMillis(300)).build();
+        return open(db, executorId, Durable.Builder.DEFAULT_APPLICATION, steps, start);
+    }
+
+    private Durable open(TestDatabase db, String executorId, String application, CountingSteps steps, boolean start) {
+        Durable durable = Durables.builder(db, executorId).application(application)
+                .shutdownTimeout(Duration.ofMillis(300)).build();
         opened.add(durable);
         Steps proxy = durable.register(Steps.class, steps);
         durable.register(Flow.class, new FlowImpl(proxy));
@@ -158,10 +163,11 @@ class RecoveryTest {
     }
 
     @Test
-    void otherExecutorsDoNotRecoverIt(TestDatabase db) throws Exception {
+    void executorsOfAnotherApplicationDoNotRecoverIt(TestDatabase db) throws Exception {
+        // Executors of the same application would take it over at their next heartbeat (TakeoverTest).
         leavePending(db, "rec-2", "resume-2");
         CountingSteps other = new CountingSteps();
-        Durable stranger = open(db, "someone-else", other, true);
+        Durable stranger = open(db, "someone-else", "another-application", other, true);
         assertEquals(WorkflowStatus.PENDING, stranger.retrieve("resume-2").status());
         assertEquals(0, other.calls("hold"));
         CountingSteps owner = new CountingSteps();
