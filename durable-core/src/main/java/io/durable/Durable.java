@@ -532,6 +532,55 @@ public final class Durable implements AutoCloseable {
     }
 
     /**
+     * Runs a transactional step: {@code body} does its JDBC work on a connection of the application's
+     * database inside a transaction, and durable records the step's checkpoint on the same connection
+     * before committing, so the work is applied exactly once. On replay the recorded result is
+     * returned and the body does not run; after a crash before the commit it runs again, after a
+     * crash after the commit never again. A failing body rolls back and leaves nothing behind; it is
+     * retried like any step ({@link StepOptions}). Serialization failures and deadlocks (SQLSTATE
+     * 40001, 40P01) run the whole transaction again with backoff, without counting as attempts.
+     *
+     * <p>Outside a workflow or inside another step it is a plain transaction with no checkpoint. The
+     * connection comes from {@link Builder#transactionDataSource}, by default durable's own.
+     *
+     * <pre>{@code
+     * Reservation r = durable.transaction("reserve-inventory", connection -> inventory.reserve(connection, sku, 1));
+     * }</pre>
+     *
+     * @param name a name stable across deployments, checked on replay
+     * @param body the work; it must not commit, roll back or close the connection
+     * @param <T>  the result type
+     * @param <X>  a checked exception the body may throw
+     * @return the result
+     * @throws X when the step fails with it
+     */
+    public <T, X extends Exception> T transaction(String name, TransactionBody<T, X> body) throws X {
+        return transaction(name, StepOptions.defaults(), body);
+    }
+
+    /**
+     * Runs a transactional step with retry options; see {@link #transaction(String, TransactionBody)}.
+     *
+     * @param name    a name stable across deployments
+     * @param options attempts and backoff after failures of the body
+     * @param body    the work
+     * @param <T>     the result type
+     * @param <X>     a checked exception the body may throw
+     * @return the result
+     * @throws X when the last attempt fails with it
+     */
+    @SuppressWarnings("unchecked")
+    public <T, X extends Exception> T transaction(String name, StepOptions options, TransactionBody<T, X> body)
+            throws X {
+        requireStepArguments(name, options, body);
+        try {
+            return (T) engine.transaction(name, options, body);
+        } catch (Throwable t) {
+            throw Sneaky.<X>rethrow(t);
+        }
+    }
+
+    /**
      * The current time, recorded inside a workflow so replay sees the same instant.
      *
      * @return the recorded instant inside a workflow, {@link Instant#now()} outside
@@ -842,6 +891,7 @@ public final class Durable implements AutoCloseable {
         private Duration leaseDuration = DEFAULT_LEASE_DURATION;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Integer checkpointWriters;
+        private DataSource transactionDataSource;
         private int checkpointBatchSize = DEFAULT_CHECKPOINT_BATCH_SIZE;
         private Duration hotWaitWindow = DEFAULT_HOT_WAIT_WINDOW;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
@@ -1062,6 +1112,22 @@ public final class Durable implements AutoCloseable {
         }
 
         /**
+         * Where {@link Durable#transaction transactional steps} run their work. By default they use
+         * durable's own connections: the DataSource given to {@link #dataSource}, or the pool durable
+         * creates for {@link #jdbcUrl}, so the work and its checkpoint share the database of the
+         * journal. A DataSource of another database works too: durable then keeps each transactional
+         * step's checkpoint in a table of that database ({@code durable_transaction_checkpoints},
+         * created on first use) and copies it into the journal after the commit.
+         *
+         * @param dataSource the application's DataSource (durable does not close it)
+         * @return this builder
+         */
+        public Builder transactionDataSource(DataSource dataSource) {
+            this.transactionDataSource = Objects.requireNonNull(dataSource, "transactionDataSource");
+            return this;
+        }
+
+        /**
          * Group commit: how many batches of checkpoints may be in flight at once. With one writer, the
          * checkpoints that arrive while a batch commits all go into the next batch.
          *
@@ -1139,7 +1205,7 @@ public final class Durable implements AutoCloseable {
             EngineConfig engineConfig = new EngineConfig(resolveExecutorId(), resolveApplication(),
                     maxConcurrentWorkflows, heartbeatInterval, leaseDuration, shutdownTimeout,
                     connection.maxPayloadBytes(), connection.resolveClassLoader(Durable.class), hotWaitWindow,
-                    pollInterval, maxRecoveryAttempts, List.copyOf(queues));
+                    pollInterval, maxRecoveryAttempts, List.copyOf(queues), transactionDataSource);
             return new Durable(new Engine(engineConfig, ConnectionSettings.createStore(storeConfig)));
         }
 

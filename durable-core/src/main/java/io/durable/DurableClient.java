@@ -444,7 +444,7 @@ public final class DurableClient implements AutoCloseable {
                     Durable.Builder.DEFAULT_HEARTBEAT_INTERVAL, Durable.Builder.DEFAULT_LEASE_DURATION,
                     Durable.Builder.DEFAULT_SHUTDOWN_TIMEOUT, connection.maxPayloadBytes(),
                     connection.resolveClassLoader(DurableClient.class), Duration.ZERO,
-                    Durable.Builder.DEFAULT_POLL_INTERVAL, Durable.Builder.DEFAULT_MAX_RECOVERY_ATTEMPTS, List.of());
+                    Durable.Builder.DEFAULT_POLL_INTERVAL, Durable.Builder.DEFAULT_MAX_RECOVERY_ATTEMPTS, List.of(), null);
             Engine engine = new Engine(engineConfig, ConnectionSettings.createStore(storeConfig));
             engine.startClient();
             return new DurableClient(engine);

@@ -59,6 +59,8 @@ public final class Bench {
                     return new Recv().run(db, options);
                 case PARKED:
                     return new Parked().run(db, options);
+                case QUEUE:
+                    return new Queued().run(db, options);
                 default:
                     throw new IllegalStateException("unknown workload " + options.workload);
             }

@@ -28,18 +28,7 @@ final class Floor {
 
     String run(BenchDatabase db, Options options) throws Exception {
         createTable(db);
-        long[] latencies = new long[options.workflows];
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(INSERT)) {
-            c.setAutoCommit(true);
-            for (int i = 0; i < Math.max(WARMUP_INSERTS, options.warmup); i++) {
-                insert(ps);
-            }
-            for (int i = 0; i < latencies.length; i++) {
-                long t0 = System.nanoTime();
-                insert(ps);
-                latencies[i] = System.nanoTime() - t0;
-            }
-        }
+        long[] latencies = singleConnection(db, options.warmup, options.workflows);
         double rowsPerSecond16 = parallel(db);
         return new ResultLine("floor")
                 .add("insert_p50_ms", Stats.percentileMillis(latencies, 50), 3)
@@ -50,6 +39,27 @@ final class Floor {
                 .add("connections", CONNECTIONS)
                 .add("window_s", WINDOW_MILLIS / 1000.0, 1)
                 .toString();
+    }
+
+    /**
+     * Times {@code count} INSERTs, one after another on one autocommit connection, after a warm-up.
+     *
+     * @return each INSERT's latency in nanoseconds
+     */
+    long[] singleConnection(BenchDatabase db, int warmup, int count) throws SQLException {
+        long[] latencies = new long[count];
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            c.setAutoCommit(true);
+            for (int i = 0; i < Math.max(WARMUP_INSERTS, warmup); i++) {
+                insert(ps);
+            }
+            for (int i = 0; i < latencies.length; i++) {
+                long t0 = System.nanoTime();
+                insert(ps);
+                latencies[i] = System.nanoTime() - t0;
+            }
+        }
+        return latencies;
     }
 
     /** Creates {@code floor_rows} in the run's database. */

@@ -11,6 +11,7 @@ import java.util.Locale;
 final class Options {
     static final int CONC_CALLERS = 64;
     static final int PARKED_CALLERS = 8;
+    static final int QUEUE_CALLERS = 1;
     static final String USAGE = String.join("\n",
             "usage: java -jar durable-bench.jar WORKLOAD [options]",
             "workloads:",
@@ -22,12 +23,15 @@ final class Options {
             "            single-row INSERT of floor sampled in between",
             "  parked    --workflows workflows wait in recv at once (parked): threads, heap, time to park them,",
             "            then time to wake them all with one message each",
+            "  queue     --workflows no-op workflows enqueued by a DurableClient: enqueue-to-start latency with",
+            "            --callers producers each waiting for its workflow to start, then the rate at which a",
+            "            fresh executor drains a backlog of as many",
             "options:",
             "  --steps N       steps per workflow (default 10; seq, conc, recovery)",
             "  --workflows N   measured workflows (default: seq 1000, conc 20000, recovery 10000, recv 500,",
-            "                  parked 100000; floor: single-connection INSERTs, default 5000)",
+            "                  parked 100000, queue 10000; floor: single-connection INSERTs, default 5000)",
             "  --callers N     concurrent callers: conc (default 64); parked, threads that start and that send",
-            "                  (default " + PARKED_CALLERS + ")",
+            "                  (default " + PARKED_CALLERS + "); queue, producers (default " + QUEUE_CALLERS + ")",
             "  --pool N        durable's connection pool size (default " + Durable.Builder.DEFAULT_POOL_SIZE + ")",
             "  --warmup N      warm-up workflows (default: conc and recv 50% of --workflows, others 10%; at least 50)",
             "  --settle-ms N   conc: pause before sampling pg_stat_database (default 11000, above PostgreSQL's",
@@ -38,7 +42,7 @@ final class Options {
             "             DURABLE_BENCH_JDBC_USER (default postgres), DURABLE_BENCH_JDBC_PASSWORD (default none)");
 
     enum Workload {
-        FLOOR(5_000), SEQ(1_000), CONC(20_000), RECOVERY(10_000), RECV(500), PARKED(100_000);
+        FLOOR(5_000), SEQ(1_000), CONC(20_000), RECOVERY(10_000), RECV(500), PARKED(100_000), QUEUE(10_000);
 
         final int defaultWorkflows;
 
@@ -145,7 +149,9 @@ final class Options {
         // 500 round trips are few, and its code paths (send, receive, wake-up) are its own.
         boolean half = workload == Workload.CONC || workload == Workload.RECV;
         int w = warmup != null ? warmup : Math.max(50, half ? n / 2 : n / 10);
-        int c = callers != null ? callers : workload == Workload.PARKED ? PARKED_CALLERS : CONC_CALLERS;
+        int c = callers != null ? callers
+                : workload == Workload.PARKED ? PARKED_CALLERS
+                : workload == Workload.QUEUE ? QUEUE_CALLERS : CONC_CALLERS;
         return new Options(workload, steps, n, c, pool, w, settleMillis, analyze);
     }
 

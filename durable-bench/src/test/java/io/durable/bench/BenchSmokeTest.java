@@ -91,6 +91,15 @@ class BenchSmokeTest {
     }
 
     @Test
+    void queue() throws Exception {
+        String line = Bench.run(server, "queue", "--workflows", "200", "--warmup", "50", "--callers", "4");
+        assertLine(line, "queue", "enqueue_to_start_p50_ms", "enqueue_to_start_p99_ms", "drain_per_s");
+        assertTrue(line.contains(" workflows=200 callers=4 warmup=50 "), line);
+        assertEquals(10_000, Options.parse("queue").workflows);
+        assertEquals(Options.QUEUE_CALLERS, Options.parse("queue").callers);
+    }
+
+    @Test
     void newWorkloadDefaults() throws Exception {
         Options recv = Options.parse("recv");
         assertEquals(500, recv.workflows);

@@ -79,6 +79,7 @@ public final class Engine {
     private final ErrorCodec errors;
     private final Registry registry;
     private final StepRunner steps;
+    private final TransactionRunner transactions;
     private final Waiters waiters;
     private final Messaging messaging;
     private final Inspection inspection;
@@ -109,6 +110,8 @@ public final class Engine {
         this.errors = new ErrorCodec(codec.mapper(), config.classLoader(), config.maxPayloadBytes());
         this.registry = new Registry(this);
         this.steps = new StepRunner(store, codec, errors, config.executorId(), shutdown);
+        this.transactions = new TransactionRunner(store, steps, codec, errors, config.executorId(), shutdown,
+                config.transactionDataSource());
         this.waiters = new Waiters(this, store, shutdown, config.pollInterval());
         this.messaging = new Messaging(this, store, codec, steps, waiters, config.executorId(), config.hotWaitWindow(),
                 config.pollInterval());
@@ -728,6 +731,25 @@ public final class Engine {
             return body.run();
         }
         return steps.run(ctx, name, options, body);
+    }
+
+    /**
+     * Runs a transactional step: inside a workflow its work and checkpoint commit in one transaction;
+     * outside a workflow or inside another step it is a plain transaction.
+     *
+     * @param name    the step name
+     * @param options retry settings
+     * @param body    the work, given the transaction's connection
+     * @return its result
+     * @throws Throwable whatever the body throws
+     */
+    public Object transaction(String name, StepOptions options, io.durable.TransactionBody<?, ?> body)
+            throws Throwable {
+        WorkflowContext ctx = WorkflowContext.current();
+        if (ctx == null || ctx.inStep() || ctx.engine != this) {
+            return transactions.runPlain(body);
+        }
+        return transactions.run(ctx, name, options, body);
     }
 
     /**

@@ -30,5 +30,6 @@ public record EngineConfig(
         Duration hotWaitWindow,
         Duration pollInterval,
         int maxRecoveryAttempts,
-        java.util.List<io.durable.Queue> queues) {
+        java.util.List<io.durable.Queue> queues,
+        javax.sql.DataSource transactionDataSource) {
 }

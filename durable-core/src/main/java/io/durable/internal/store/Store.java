@@ -79,6 +79,9 @@ public interface Store extends AutoCloseable {
      */
     StepWrite recordStep(StepRow step, String owner, long epoch);
 
+    /** @return the SQL of transactional steps, run on connections of the application's transactions */
+    TransactionalSteps transactionalSteps();
+
     /**
      * Writes the final outcome, only while the owner holds the workflow at the epoch and it is PENDING.
      *

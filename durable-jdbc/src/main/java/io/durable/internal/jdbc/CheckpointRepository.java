@@ -314,7 +314,18 @@ final class CheckpointRepository {
     /** A lone step skips the array encoding. */
     private Map<Checkpoint.Step, StepWrite> recordOne(Connection c, Checkpoint.Step step) throws SQLException {
         StepRow row = step.row;
-        boolean recorded;
+        boolean recorded = insertStep(c, row, step.owner, step.epoch);
+        return stepOutcomes(c, List.of(step), recorded ? Set.of(key(row.workflowId(), row.position())) : Set.of());
+    }
+
+    /**
+     * One step, inserted only while {@code owner} holds the PENDING workflow at {@code epoch} and the
+     * position is free; the connection's transaction (autocommit or the application's) decides when
+     * it commits.
+     *
+     * @return true when the row was inserted
+     */
+    boolean insertStep(Connection c, StepRow row, String owner, long epoch) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(insertStepSql)) {
             ps.setString(1, row.workflowId());
             ps.setInt(2, row.position());
@@ -327,11 +338,10 @@ final class CheckpointRepository {
             ps.setLong(9, Rows.micros(row.completedAt()));
             ps.setString(10, row.childWorkflowId());
             ps.setString(11, row.workflowId());
-            ps.setString(12, step.owner);
-            ps.setLong(13, step.epoch);
-            recorded = ps.executeUpdate() == 1;
+            ps.setString(12, owner);
+            ps.setLong(13, epoch);
+            return ps.executeUpdate() == 1;
         }
-        return stepOutcomes(c, List.of(step), recorded ? Set.of(key(row.workflowId(), row.position())) : Set.of());
     }
 
     private Map<Checkpoint.Start, StartResult> startOutcomes(Connection c, List<Checkpoint.Start> starts,

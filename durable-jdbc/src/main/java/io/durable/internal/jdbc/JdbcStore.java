@@ -15,6 +15,7 @@ import io.durable.internal.store.StepWrite;
 import io.durable.internal.store.Store;
 import io.durable.internal.store.StoreConfig;
 import io.durable.internal.store.TakenOver;
+import io.durable.internal.store.TransactionalSteps;
 import io.durable.internal.store.Message;
 import io.durable.internal.store.Receipt;
 import io.durable.internal.store.Wait;
@@ -46,6 +47,7 @@ final class JdbcStore implements Store {
     private final Notifications notifications;
     private final ManagementRepository management;
     private final LifecycleRepository lifecycle;
+    private final TransactionalStepRepository transactionalSteps;
 
     JdbcStore(StoreConfig config) {
         this.config = config;
@@ -65,8 +67,9 @@ final class JdbcStore implements Store {
         this.steps = new StepRepository(db, config.schema());
         this.executors = new ExecutorRepository(db, config.schema());
         this.takeovers = new TakeoverRepository(db, config.schema());
-        this.groupCommit = new GroupCommit(db, new CheckpointRepository(config.schema()), config.checkpointWriters(),
-                config.checkpointBatchSize());
+        CheckpointRepository checkpoints = new CheckpointRepository(config.schema());
+        this.groupCommit = new GroupCommit(db, checkpoints, config.checkpointWriters(), config.checkpointBatchSize());
+        this.transactionalSteps = new TransactionalStepRepository(db, checkpoints, config.schema());
         this.waits = new WaitRepository(db, config.schema());
         this.queues = new QueueRepository(db, config.schema());
         this.children = new ChildRepository(db, config.schema(), queues);
@@ -287,6 +290,11 @@ final class JdbcStore implements Store {
     @Override
     public Optional<WorkflowRow> fork(String originalId, String newId, int fromPosition, String owner) {
         return lifecycle.fork(originalId, newId, fromPosition, owner);
+    }
+
+    @Override
+    public TransactionalSteps transactionalSteps() {
+        return transactionalSteps;
     }
 
     @Override

@@ -67,7 +67,8 @@ final class QueueRepository {
         String returning = " RETURNING " + Rows.WORKFLOW_COLUMNS + ", EXISTS (SELECT 1 FROM " + schema + ".steps s"
                 + " WHERE s.workflow_id = w.id)";
         this.enqueueSql = "INSERT INTO " + workflows + " (id, name, status, inputs, epoch, deadline_at, "
-                + COLUMNS + ") VALUES (?, ?, 'ENQUEUED', ?, 1, ?, " + values(schema) + ") ON CONFLICT (id) DO NOTHING";
+                + COLUMNS + ") VALUES (?, ?, 'ENQUEUED', ?, 1, ?, " + values(schema) + ") ON CONFLICT (id) DO NOTHING"
+                + " RETURNING " + Rows.WORKFLOW_COLUMNS;
         this.findSql = "SELECT " + Rows.WORKFLOW_COLUMNS + " FROM " + workflows + " WHERE id = ?";
         this.holderSql = "SELECT id FROM " + workflows + " WHERE queue_name = ? AND deduplication_id = ?"
                 + " AND status IN ('ENQUEUED', 'PENDING')";
@@ -161,8 +162,9 @@ final class QueueRepository {
                     ps.setString(3, w.inputs());
                     ps.setTimestamp(4, Rows.timestamp(w.deadlineAt()));
                     bind(ps, 5, queue);
-                    if (ps.executeUpdate() == 1) {
-                        return new StartResult(true, find(c, w.id()));
+                    var inserted = Rows.first(ps, Rows::workflow);
+                    if (inserted.isPresent()) {
+                        return new StartResult(true, inserted.get());
                     }
                 } catch (SQLException e) {
                     if (!isDeduplicationConflict(e)) {

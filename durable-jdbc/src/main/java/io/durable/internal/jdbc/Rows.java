@@ -116,6 +116,11 @@ final class Rows {
         return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
     }
 
+    /** The inverse of {@link #micros}. */
+    static Instant instantOfMicros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+    }
+
     static Timestamp timestamp(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
     }
