@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import static io.durable.jdbc.crash.CrashWaits.DEADLINE;
 import static io.durable.jdbc.crash.CrashWaits.awaitCondition;
 import static io.durable.jdbc.crash.CrashWaits.awaitSessionsGone;
+import static io.durable.jdbc.crash.CrashWaits.withApplicationName;
 import static io.durable.jdbc.crash.CrashWaits.sessions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -415,10 +416,5 @@ class ConcurrentCrashTest {
 
     private static List<Integer> range(int from, int to) {
         return IntStream.rangeClosed(from, to).boxed().toList();
-    }
-
-    /** Tags the child's connections so the test can see when the database has let go of them. */
-    private static String withApplicationName(String url, String applicationName) {
-        return url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + applicationName;
     }
 }

@@ -28,6 +28,7 @@ import static io.durable.jdbc.crash.CrashWaits.DEADLINE;
 import static io.durable.jdbc.crash.CrashWaits.POLL_NANOS;
 import static io.durable.jdbc.crash.CrashWaits.awaitCondition;
 import static io.durable.jdbc.crash.CrashWaits.awaitSessionsGone;
+import static io.durable.jdbc.crash.CrashWaits.withApplicationName;
 import static io.durable.jdbc.crash.CrashWaits.sessions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -310,10 +311,5 @@ class CrashRecoveryTest {
     private static String applicationName(String workflowId) {
         String name = "crash-run-" + workflowId;
         return name.length() > 63 ? name.substring(0, 63) : name;
-    }
-
-    /** Tags the child's connections so the test can see when the database has let go of them. */
-    private static String withApplicationName(String url, String applicationName) {
-        return url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + applicationName;
     }
 }

@@ -54,6 +54,11 @@ final class CrashWaits {
         }
     }
 
+    /** Tags the child's connections so the test can see when the database has let go of them. */
+    static String withApplicationName(String url, String applicationName) {
+        return url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + applicationName;
+    }
+
     /** @return how many sessions the database has for a client tagged with this application name */
     static long sessions(Connection c, String applicationName) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
