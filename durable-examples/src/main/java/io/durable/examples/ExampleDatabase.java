@@ -76,6 +76,24 @@ public class ExampleDatabase {
     }
 
     /**
+     * Runs work on a connection whose transaction someone else owns (a transactional step's), with
+     * SQL failures rethrown unchecked (their cause keeps the SQLSTATE, which durable reads to rerun a
+     * transaction that hit a serialization failure or a deadlock).
+     *
+     * @param c    the connection, in its owner's transaction
+     * @param work the statements
+     * @param <T>  what the work returns
+     * @return what the work returned
+     */
+    public static <T> T onConnection(Connection c, Work<T> work) {
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("business database: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Runs one statement with positional arguments.
      *
      * @param c    the connection

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The checkout's workflow function. It only orchestrates: every side effect goes through a
- * {@link Shop} step and the payment's outcome arrives as a message, so running this method again
+ * {@link Shop} step (two of them transactional) and the payment's outcome arrives as a message, so running this method again
  * from the top after a crash is harmless; the recorded steps return their journaled results, the
  * received message is returned from the journal, and the first unrecorded step runs for real.
  *
@@ -49,8 +49,11 @@ public final class CheckoutWorkflow implements Checkout {
     @Override
     public Receipt checkout(Cart cart) {
         String checkoutId = durable.currentWorkflowId().orElseThrow();
-        Reservation reservation = shop.reserveInventory(cart.sku(), cart.quantity());
-        long orderId = shop.createOrder(checkoutId, cart, reservation);
+        // Transactional steps: the stock and the order are written in the same transaction as their
+        // checkpoints, so a crash can never reserve twice or create a second order.
+        Reservation reservation = durable.transaction("reserve-inventory",
+                c -> shop.reserveInventory(c, cart.sku(), cart.quantity()));
+        long orderId = durable.transaction("create-order", c -> shop.createOrder(c, checkoutId, cart, reservation));
         afterOrderCreated.orderCreated(checkoutId, orderId);
         String chargeId = shop.requestPayment(checkoutId, orderId, reservation.totalCents());
         // The provider's webhook: consumed exactly once, however often it is delivered.

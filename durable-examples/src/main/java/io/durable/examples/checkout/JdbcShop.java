@@ -2,18 +2,21 @@ package io.durable.examples.checkout;
 
 import io.durable.Durable;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 
+import static io.durable.examples.ExampleDatabase.onConnection;
 import static io.durable.examples.ExampleDatabase.prepare;
 import static io.durable.examples.ExampleDatabase.queryLong;
 import static io.durable.examples.ExampleDatabase.update;
 
 /**
  * The shop's steps, doing real work in the {@code shop} tables and with the (simulated) payment
- * provider. Each step may run twice (its process can die after the work and before durable
- * records it), so each writes its row under a unique key or updates conditionally, and when the
- * work is already done, returns what the first run did.
+ * provider. Reserving stock and creating the order are transactional steps: their writes commit
+ * with their checkpoints, so they happen exactly once. Each ordinary step may run twice (its process
+ * can die after the work and before durable records it), so each writes its row under a unique key
+ * or updates conditionally, and when the work is already done, returns what the first run did.
  */
 final class JdbcShop implements Shop {
     private final ShopDatabase db;
@@ -29,9 +32,11 @@ final class JdbcShop implements Shop {
     }
 
     @Override
-    public Reservation reserveInventory(String sku, int quantity) {
+    public Reservation reserveInventory(Connection connection, String sku, int quantity) {
+        // Exactly once: this runs inside the transactional step that records it, so no earlier run's
+        // reservation can exist. The step's idempotency key still names the reservation.
         String key = durable.idempotencyKey();
-        return log.run("reserving inventory", () -> db.inTransaction(c -> {
+        return log.run("reserving inventory", () -> onConnection(connection, c -> {
             long price;
             int available;
             try (PreparedStatement ps = prepare(c, "SELECT price_cents, available FROM shop.inventory WHERE sku = ?"
@@ -42,25 +47,22 @@ final class JdbcShop implements Shop {
                 price = rs.getLong(1);
                 available = rs.getInt(2);
             }
-            if (update(c, "INSERT INTO shop.reservations (idempotency_key, sku, quantity) VALUES (?, ?, ?)"
-                    + " ON CONFLICT (idempotency_key) DO NOTHING", key, sku, quantity) == 0) {
-                return new Reservation(key, sku, quantity, price, available); // reserved by an earlier run of this step
-            }
             if (available < quantity) {
                 throw new OutOfStockException(sku + " is out of stock: " + quantity + " wanted, " + available
                         + " available");
             }
+            update(c, "INSERT INTO shop.reservations (idempotency_key, sku, quantity) VALUES (?, ?, ?)", key, sku,
+                    quantity);
             update(c, "UPDATE shop.inventory SET available = available - ? WHERE sku = ?", quantity, sku);
             return new Reservation(key, sku, quantity, price, available - quantity);
         }), r -> quantity + " x " + sku + " at " + Money.format(r.unitPriceCents()) + ", " + r.left() + " left");
     }
 
     @Override
-    public long createOrder(String checkoutId, Cart cart, Reservation reservation) {
-        return log.run("creating order", () -> db.inTransaction(c -> {
-            // One order per checkout: workflow_id is unique.
+    public long createOrder(Connection connection, String checkoutId, Cart cart, Reservation reservation) {
+        return log.run("creating order", () -> onConnection(connection, c -> {
             update(c, "INSERT INTO shop.orders (workflow_id, customer, sku, quantity, total_cents, status)"
-                    + " VALUES (?, ?, ?, ?, ?, 'CREATED') ON CONFLICT (workflow_id) DO NOTHING",
+                    + " VALUES (?, ?, ?, ?, ?, 'CREATED')",
                     checkoutId, cart.customer(), cart.sku(), cart.quantity(), reservation.totalCents());
             return queryLong(c, "SELECT order_id FROM shop.orders WHERE workflow_id = ?", checkoutId);
         }), orderId -> "order #" + orderId);

@@ -6,7 +6,7 @@ package io.durable.examples.checkout;
  * compensation ({@link Shop#releaseInventory}) knows what to give back.
  *
  * <pre>{@code
- * Reservation reservation = shop.reserveInventory("KB-42", 1);
+ * Reservation reservation = durable.transaction("reserve-inventory", c -> shop.reserveInventory(c, "KB-42", 1));
  * long total = reservation.totalCents();
  * }</pre>
  *

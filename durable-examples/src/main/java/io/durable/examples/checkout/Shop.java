@@ -2,47 +2,54 @@ package io.durable.examples.checkout;
 
 import io.durable.Step;
 
+import java.sql.Connection;
+
 /**
- * The side effects of a checkout, each a durable step: called through the proxy from
- * {@code durable.register(Shop.class, ...)} inside a workflow, a step's result is recorded before
- * the workflow goes on, and a replay after a crash returns the recorded result instead of running
- * the step again.
+ * The side effects of a checkout, each a durable step. The {@code @Step} methods are called through
+ * the proxy from {@code durable.register(Shop.class, ...)} inside a workflow: a step's result is
+ * recorded before the workflow goes on, and a replay after a crash returns the recorded result
+ * instead of running the step again. The two methods that take a {@link Connection} are the bodies
+ * of transactional steps: the workflow runs them inside {@code durable.transaction(...)}, which
+ * commits their writes and the step's checkpoint together, so they are applied exactly once.
  *
  * <pre>{@code
  * Shop shop = durable.register(Shop.class, new JdbcShop(db, provider, durable, log));
- * Reservation reservation = shop.reserveInventory("KB-42", 1); // inside the workflow
+ * // inside the workflow:
+ * Reservation reservation = durable.transaction("reserve-inventory", c -> shop.reserveInventory(c, "KB-42", 1));
+ * String chargeId = shop.requestPayment(checkoutId, orderId, reservation.totalCents());
  * }</pre>
  *
  * <p>The annotations sit on the interface so that every implementation is checkpointed the same
  * way. The names are explicit because they are stored in the journal and checked on replay:
  * renaming a Java method must not break the checkouts already in flight.
  *
- * <p>A step that was running when the process died runs again on recovery, so each
+ * <p>An ordinary step that was running when the process died runs again on recovery, so each
  * implementation must be safe to repeat; {@link JdbcShop} uses {@code durable.idempotencyKey()}
- * and conditional updates.
+ * and conditional updates. A transactional step's writes roll back with the crash instead.
  */
 public interface Shop {
     /**
-     * Takes stock out of {@code shop.inventory} for one checkout.
+     * Takes stock out of {@code shop.inventory} for one checkout: the body of the transactional step
+     * {@code reserve-inventory}.
      *
+     * @param c        the step's connection, in its transaction
      * @param sku      the product
      * @param quantity how many
      * @return what was reserved, with the unit price
      * @throws OutOfStockException if fewer are available
      */
-    @Step(name = "reserve-inventory")
-    Reservation reserveInventory(String sku, int quantity);
+    Reservation reserveInventory(Connection c, String sku, int quantity);
 
     /**
-     * Creates the order row of a checkout.
+     * Creates the order row of a checkout: the body of the transactional step {@code create-order}.
      *
+     * @param c           the step's connection, in its transaction
      * @param checkoutId  the workflow ID, stored with the order (one order per checkout)
      * @param cart        what is bought
      * @param reservation the reserved stock and price
      * @return the order number
      */
-    @Step(name = "create-order")
-    long createOrder(String checkoutId, Cart cart, Reservation reservation);
+    long createOrder(Connection c, String checkoutId, Cart cart, Reservation reservation);
 
     /**
      * Asks the payment provider to charge the order. The provider answers later, by webhook.
