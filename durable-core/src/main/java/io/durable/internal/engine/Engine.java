@@ -96,7 +96,7 @@ public final class Engine {
     /** Runs handed to the workflow threads and not finished yet, queued ones included. */
     private final AtomicInteger pooledRuns = new AtomicInteger();
     private ScheduledExecutorService heartbeat;
-    private ExecutorRegistration registration;
+    private volatile ExecutorRegistration registration;
     private volatile boolean heartbeatLost;
 
     /**
@@ -111,7 +111,7 @@ public final class Engine {
         this.registry = new Registry(this);
         this.steps = new StepRunner(store, codec, errors, config.executorId(), shutdown);
         this.transactions = new TransactionRunner(store, steps, codec, errors, config.executorId(), shutdown,
-                config.transactionDataSource());
+                config.transactionDataSource(), () -> registration == null ? "" : registration.incarnation());
         this.waiters = new Waiters(this, store, shutdown, config.pollInterval());
         this.messaging = new Messaging(this, store, codec, steps, waiters, config.executorId(), config.hotWaitWindow(),
                 config.pollInterval());

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * Runs transactional steps: the user's JDBC work and the step's checkpoint on one connection, in
@@ -52,11 +53,13 @@ final class TransactionRunner {
     private final String executorId;
     private final Shutdown shutdown;
     private final DataSource dataSource;
+    private final Supplier<String> incarnation;
     private volatile Boolean reachesJournal;
     private volatile boolean localTableReady;
 
     TransactionRunner(Store store, StepRunner steps, PayloadCodec codec, ErrorCodec errors, String executorId,
-                      Shutdown shutdown, DataSource configured) {
+                      Shutdown shutdown, DataSource configured, Supplier<String> incarnation) {
+        this.incarnation = incarnation;
         this.store = store;
         this.sql = store.transactionalSteps();
         this.steps = steps;
@@ -310,7 +313,7 @@ final class TransactionRunner {
     private boolean reachesJournal() {
         Boolean known = reachesJournal;
         if (known == null) {
-            known = sql.reachesJournal(dataSource, executorId);
+            known = sql.reachesJournal(dataSource, executorId, incarnation.get());
             if (!known) {
                 log.info("transactional steps run on a DataSource that does not reach durable's journal: their "
                         + "checkpoints commit into table {} of that database first", TransactionalSteps.LOCAL_TABLE);

@@ -29,10 +29,11 @@ public interface TransactionalSteps {
      * schema): probed on a connection of its own, never inside the application's transaction.
      *
      * @param dataSource the application's DataSource
-     * @param executorId this process's executor, whose registration the probe looks for
+     * @param executorId  this process's executor, whose registration the probe looks for
+     * @param incarnation this process's incarnation of it (another process's journal cannot hold it)
      * @return true when the steps table reached through it is durable's own
      */
-    boolean reachesJournal(DataSource dataSource, String executorId);
+    boolean reachesJournal(DataSource dataSource, String executorId, String incarnation);
 
     /**
      * Inserts the step into the journal on {@code c} if this executor still owns the PENDING workflow

@@ -31,7 +31,7 @@ final class TransactionalStepRepository implements TransactionalSteps {
         this.db = db;
         this.checkpoints = checkpoints;
         this.findStepSql = Rows.findStepSql(schema);
-        this.probeSql = "SELECT 1 FROM " + schema + ".executors WHERE id = ?";
+        this.probeSql = "SELECT 1 FROM " + schema + ".executors WHERE id = ? AND incarnation = ?";
     }
 
     @Override
@@ -40,7 +40,7 @@ final class TransactionalStepRepository implements TransactionalSteps {
     }
 
     @Override
-    public boolean reachesJournal(DataSource dataSource, String executorId) {
+    public boolean reachesJournal(DataSource dataSource, String executorId, String incarnation) {
         if (dataSource == db.dataSource()) {
             return true;
         }
@@ -48,6 +48,7 @@ final class TransactionalStepRepository implements TransactionalSteps {
             boolean autoCommit = c.getAutoCommit();
             try (PreparedStatement ps = c.prepareStatement(probeSql)) {
                 ps.setString(1, executorId);
+                ps.setString(2, incarnation);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();
                 }

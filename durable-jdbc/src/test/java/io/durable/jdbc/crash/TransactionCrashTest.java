@@ -40,6 +40,8 @@ class TransactionCrashTest {
     void withTheJournalInTheBusinessDatabaseEveryStepIsAppliedOnce(TestDatabase db) throws Exception {
         createBusinessTables(db);
         crashAndRecover(db, db, "durable", "tx-same", 3 * REPEAT);
+        // The child's own DataSource reached the journal: the checkpoints were journal rows, no table of their own.
+        assertEquals(0, db.queryLong("SELECT count(*) FROM pg_tables WHERE tablename = 'durable_transaction_checkpoints'"));
     }
 
     @Test
