@@ -358,4 +358,37 @@ class TransactionalStepTest {
         assertEquals(0, appDb.queryLong("SELECT count(*) FROM durable_transaction_checkpoints"
                 + " WHERE workflow_id = 'sep-3'"));
     }
+
+    @Test
+    void aUserWhoMayNotCreateTablesUsesACheckpointTableCreatedForIt() throws Exception {
+        String role = "tx_limited_" + Long.toHexString(System.nanoTime());
+        try (TestDatabase limited = TestDatabase.create("txlimited")) {
+            limited.execute("CREATE TABLE ledger (id bigserial PRIMARY KEY, workflow_id text NOT NULL, note text NOT NULL)",
+                    "CREATE TABLE durable_transaction_checkpoints (workflow_id VARCHAR(512) NOT NULL,"
+                            + " position INTEGER NOT NULL, name VARCHAR(512) NOT NULL, output TEXT,"
+                            + " attempts INTEGER NOT NULL, started_at_us BIGINT NOT NULL,"
+                            + " completed_at_us BIGINT NOT NULL, PRIMARY KEY (workflow_id, position))",
+                    "CREATE ROLE " + role + " LOGIN",
+                    "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+                    "GRANT SELECT, INSERT ON ledger, durable_transaction_checkpoints TO " + role,
+                    "GRANT USAGE ON SEQUENCE ledger_id_seq TO " + role);
+            org.postgresql.ds.PGSimpleDataSource asRole = new org.postgresql.ds.PGSimpleDataSource();
+            asRole.setUrl(limited.url());
+            asRole.setUser(role);
+            try (Durable restricted = Durables.builder(db, "tx-limited").schema("durable_lim")
+                    .transactionDataSource(asRole).build()) {
+                Scenario flow = restricted.register(Scenario.class, new ScenarioImpl(restricted));
+                restricted.start();
+                assertEquals("booked", run(restricted, flow, "limited-1", d -> d.transaction("book", c -> {
+                    insert(c, "limited-1", "by a user without CREATE");
+                    return "booked";
+                })));
+            }
+            assertEquals(1, ledger(limited, "limited-1"));
+            assertEquals(1, limited.queryLong("SELECT count(*) FROM durable_transaction_checkpoints"
+                    + " WHERE workflow_id = 'limited-1'"));
+        } finally {
+            db.execute("DROP ROLE IF EXISTS " + role);
+        }
+    }
 }

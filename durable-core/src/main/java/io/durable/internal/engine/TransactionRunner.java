@@ -126,7 +126,12 @@ final class TransactionRunner {
         if (shutdown.isClosing()) {
             throw StepRunner.unwind(ctx, shutdown.interruption(ctx.workflowId));
         }
-        boolean inJournal = reachesJournal();
+        boolean inJournal;
+        try {
+            inJournal = reachesJournal();
+        } catch (DurableException e) {
+            throw steps.storeFailure(ctx, position, name, e);
+        }
         if (!inJournal) {
             Optional<StepRow> committed = local(ctx, position, name);
             if (committed.isPresent()) {

@@ -78,6 +78,11 @@ final class TransactionalStepRepository implements TransactionalSteps {
 
     @Override
     public void ensureLocalTable(Connection c) throws SQLException {
+        // Looked up first: CREATE TABLE IF NOT EXISTS needs the right to create in the schema even when
+        // the table is there, and a user may well have been given the table and nothing else.
+        if (localTableExists(c)) {
+            return;
+        }
         String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
         String text = product.contains("mysql") || product.contains("mariadb") ? "LONGTEXT"
                 : product.contains("postgres") || product.contains("sqlite") ? "TEXT" : "CLOB";
@@ -86,6 +91,27 @@ final class TransactionalStepRepository implements TransactionalSteps {
                     + " position INTEGER NOT NULL, name VARCHAR(512) NOT NULL, output " + text + ","
                     + " attempts INTEGER NOT NULL, started_at_us BIGINT NOT NULL, completed_at_us BIGINT NOT NULL,"
                     + " PRIMARY KEY (workflow_id, position))");
+        } catch (SQLException e) {
+            throw new SQLException("could not create " + LOCAL + " for the checkpoints of transactional steps"
+                    + " (create it yourself, see docs/transactions.md): " + e.getMessage(), e.getSQLState(), e);
+        }
+    }
+
+    /** Whether the table is visible on the connection's search path, by a query that needs only SELECT on it. */
+    private static boolean localTableExists(Connection c) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        var savepoint = autoCommit ? null : c.setSavepoint();
+        try (Statement st = c.createStatement()) {
+            st.executeQuery("SELECT 1 FROM " + LOCAL + " WHERE 1 = 0").close();
+            if (savepoint != null) {
+                c.releaseSavepoint(savepoint);
+            }
+            return true;
+        } catch (SQLException e) {
+            if (savepoint != null) {
+                c.rollback(savepoint);
+            }
+            return false;
         }
     }
 
