@@ -97,20 +97,15 @@ final class TransactionalStepRepository implements TransactionalSteps {
         }
     }
 
-    /** Whether the table is visible on the connection's search path, by a query that needs only SELECT on it. */
-    private static boolean localTableExists(Connection c) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        var savepoint = autoCommit ? null : c.setSavepoint();
+    /**
+     * Whether the table is visible on the connection's search path, by a query that needs only SELECT
+     * on it. The connection is in autocommit (see the interface), so a failed probe leaves nothing to undo.
+     */
+    private static boolean localTableExists(Connection c) {
         try (Statement st = c.createStatement()) {
             st.executeQuery("SELECT 1 FROM " + LOCAL + " WHERE 1 = 0").close();
-            if (savepoint != null) {
-                c.releaseSavepoint(savepoint);
-            }
             return true;
         } catch (SQLException e) {
-            if (savepoint != null) {
-                c.rollback(savepoint);
-            }
             return false;
         }
     }
