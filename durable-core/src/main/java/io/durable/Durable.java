@@ -926,6 +926,21 @@ public final class Durable implements AutoCloseable {
         }
 
         /**
+         * Keep durable's tables in an embedded SQLite file (created if missing): the default, at
+         * {@value io.durable.internal.store.ConnectionSettings#DEFAULT_SQLITE_FILE} in the working
+         * directory, when no DataSource, JDBC URL or {@value ConnectionSettings#DATABASE_URL_ENV} is set.
+         * One process runs workflows from a file at a time; use PostgreSQL for several instances and
+         * for queues. See {@code docs/stores.md}.
+         *
+         * @param file the database file, e.g. {@code Path.of("orders.db")}
+         * @return this builder
+         */
+        public Builder sqlite(java.nio.file.Path file) {
+            connection.sqlite(file);
+            return this;
+        }
+
+        /**
          * @param schema schema for durable's tables; lower-case letters, digits and underscores
          * @return this builder
          */

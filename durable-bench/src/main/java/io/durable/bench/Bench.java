@@ -1,8 +1,9 @@
 package io.durable.bench;
 
 /**
- * {@code java -jar durable-bench.jar WORKLOAD [--steps N] [--workflows N] [--callers N] [--pool N]
- * [--warmup N] [--settle-ms N] [--analyze]}: runs one workload on a database of its own and prints one line,
+ * {@code java -jar durable-bench.jar WORKLOAD [--store postgresql|sqlite] [--steps N] [--workflows N]
+ * [--callers N] [--pool N] [--warmup N] [--settle-ms N] [--analyze]}: runs one workload on a database of
+ * its own (PostgreSQL, or a SQLite file for {@code seq} and {@code conc}) and prints one line,
  * {@code durable WORKLOAD key=value ...}, on stdout (logs go to stderr). See docs/performance.md.
  */
 public final class Bench {
@@ -35,9 +36,10 @@ public final class Bench {
     }
 
     /**
-     * Runs a workload on a new database of {@code server}, dropped afterwards, also on failure.
+     * Runs a workload on a new database of {@code server} (with {@code --store sqlite}, in a new temp
+     * directory), dropped afterwards, also on failure.
      *
-     * @param server where to create the database
+     * @param server where to create the database; not used with {@code --store sqlite}
      * @param args   the workload and its options
      * @return the result line
      * @throws Options.UsageException when the command line is wrong
@@ -45,7 +47,8 @@ public final class Bench {
      */
     static String run(Server server, String... args) throws Exception {
         Options options = Options.parse(args);
-        try (BenchDatabase db = BenchDatabase.create(server)) {
+        try (BenchDatabase db = options.store == Options.Store.SQLITE ? BenchDatabase.createSqlite()
+                : BenchDatabase.create(server)) {
             switch (options.workload) {
                 case FLOOR:
                     return new Floor().run(db, options);

@@ -16,14 +16,24 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code --callers} threads each call {@code runWorkflow} in a loop until the shared counter reaches
  * {@code --workflows}. Throughput is measured over the window from releasing the callers to the
  * last workflow's return; commits come from {@code pg_stat_database.xact_commit} of the benchmark's
- * own database, sampled so that no backend holds unreported counts (see {@link #commits}).
+ * own database, sampled so that no backend holds unreported counts (see {@link #commits}). On SQLite
+ * there are no such statistics: {@code commits_per_wf} reads {@code n/a}, there is no settle pause,
+ * and the floor is one connection inserting into a SQLite file of its own.
  */
 final class Conc {
     String run(BenchDatabase db, Options options) throws Exception {
+        boolean sqlite = db.store() == Options.Store.SQLITE;
+        if (sqlite) {
+            System.err.println("durable-bench: conc on SQLite: commits_per_wf=n/a (pg_stat_database is"
+                    + " PostgreSQL's), no --settle-ms pause, no db_cpu_us_per_wf (SQLite runs in this JVM, within"
+                    + " jvm_cpu_us_per_wf); insert_rows_per_s_1 is one connection inserting into a SQLite file of"
+                    + " its own (WAL, synchronous=FULL); --pool is not used (durable writes SQLite through one"
+                    + " connection)");
+        }
         int maxConcurrent = Math.max(options.callers, Durable.Builder.DEFAULT_MAX_CONCURRENT_WORKFLOWS);
-        try (Connection monitor = db.connect();
+        try (Connection monitor = sqlite ? null : db.connect();
              Durable durable = Durable.builder()
-                     .jdbcUrl(db.url(), db.server().user(), db.server().password())
+                     .jdbcUrl(db.url(), db.user(), db.password())
                      .executorId("bench-conc")
                      .poolSize(options.pool)
                      .maxConcurrentWorkflows(maxConcurrent)
@@ -38,38 +48,47 @@ final class Conc {
             // PostgreSQL 15 backends report their counters at most once a second while busy, and an idle
             // backend holding unreported counts sends them after 10 s (PGSTAT_IDLE_INTERVAL). After the
             // warm-up every pool connection is idle: waiting out that interval makes the baseline exact.
-            Thread.sleep(options.settleMillis);
-            long commits0 = commits(monitor);
+            long commits0 = 0;
+            if (monitor != null) {
+                Thread.sleep(options.settleMillis);
+                commits0 = commits(monitor);
+            }
             // The JVM's code cache sweeper discards compiled code that stayed unused for a few seconds,
             // so the idle pause above undoes part of the warm-up: a second, shorter one recompiles it.
-            // Its commits fall inside the sampled range and its workflows are counted with them.
+            // Its commits fall inside the sampled range and its workflows are counted with them. (On
+            // SQLite, with no pause, it is simply more warm-up.)
             int rewarm = rewarmCount(options);
             phase(durable, chain, "rewarm-", rewarm, options.callers, options.steps);
 
             long[] latencies = new long[options.workflows];
-            CpuMeter cpu0 = CpuMeter.sample();
+            CpuMeter cpu0 = CpuMeter.sample(db.store());
             long window = phaseTimed(durable, chain, "conc-", latencies, options.callers, options.steps);
-            CpuMeter cpu1 = CpuMeter.sample();
+            CpuMeter cpu1 = CpuMeter.sample(db.store());
 
             // Closing durable closes its pool; a backend reports its counters when it exits.
             durable.close();
-            awaitOtherBackendsGone(monitor);
-            long commits1 = commits(monitor);
+            String commitsPerWf = "n/a";
+            if (monitor != null) {
+                awaitOtherBackendsGone(monitor);
+                long commits1 = commits(monitor);
+                commitsPerWf = Stats.fixed((double) (commits1 - commits0) / (options.workflows + rewarm), 2);
+            }
             // The machine's write capacity at the same moment of the run: a shared VM's speed drifts
             // by a factor of two within an hour, so the throughput alone cannot be compared across runs.
             Floor.createTable(db);
-            double floorRows = new Floor().parallel(db);
+            int floorConnections = Floor.connections(db);
+            double floorRows = new Floor().parallel(db, floorConnections);
 
             double seconds = window / 1e9;
             double wfPerSecond = options.workflows / seconds;
             ResultLine line = new ResultLine("conc")
                     .add("wf_per_s", wfPerSecond, 1)
                     .add("steps_per_s", wfPerSecond * options.steps, 0)
-                    .add("commits_per_wf", (double) (commits1 - commits0) / (options.workflows + rewarm), 2)
+                    .add("commits_per_wf", commitsPerWf)
                     .add("p99_ms", Stats.percentileMillis(latencies, 99), 3)
                     .add("p50_ms", Stats.percentileMillis(latencies, 50), 3)
                     .add("window_s", seconds, 2)
-                    .add("insert_rows_per_s_16", Math.round(floorRows))
+                    .add("insert_rows_per_s_" + floorConnections, Math.round(floorRows))
                     .add("rows_over_floor", wfPerSecond * (options.steps + 2) / floorRows, 2)
                     .add("steps", options.steps)
                     .add("workflows", options.workflows)
@@ -80,7 +99,7 @@ final class Conc {
                     .add("max_concurrent", maxConcurrent)
                     .add("analyze", options.analyze ? 1 : 0);
             cpu1.addSince(cpu0, options.workflows, line);
-            return line.toString();
+            return line.addStore(db.store()).toString();
         }
     }
 

@@ -12,7 +12,8 @@ import java.nio.file.Paths;
  * plus how busy the whole machine was. On a small machine a throughput number alone swings with
  * neighbours and CPU steal; CPU time per workflow is the steadier measure of what our code costs.
  * The server's share is read from {@code /proc} and is only meaningful when PostgreSQL runs on this
- * machine; elsewhere (or without {@code /proc}) it reads as unavailable.
+ * machine; elsewhere (or without {@code /proc}) it reads as unavailable. On SQLite the database runs
+ * inside this JVM: its CPU time is part of the JVM's, and no server share is measured.
  */
 final class CpuMeter {
     private static final double CLOCK_TICK_NS = 10_000_000.0; // USER_HZ = 100 on Linux
@@ -27,13 +28,15 @@ final class CpuMeter {
         this.machine = machine;
     }
 
-    static CpuMeter sample() {
-        return new CpuMeter(jvmCpuNanos(), serverTicks(), machineTicks());
+    /** @param store the run's store: the PostgreSQL server processes are sampled only for PostgreSQL */
+    static CpuMeter sample(Options.Store store) {
+        long server = store == Options.Store.POSTGRESQL ? serverTicks() : -1;
+        return new CpuMeter(jvmCpuNanos(), server, machineTicks());
     }
 
     /**
      * Adds {@code jvm_cpu_us_per_wf}, {@code db_cpu_us_per_wf}, {@code machine_busy_pct} and
-     * {@code steal_pct} for the window.
+     * {@code steal_pct} for the window; each only when both samples have it.
      */
     void addSince(CpuMeter start, int workflows, ResultLine line) {
         if (jvmNanos >= 0 && start.jvmNanos >= 0) {

@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The machine's limit, measured in the same run: single-row autocommit INSERTs into a small table
  * ({@code bigint} primary key + short text), first one at a time on one connection (latency), then
- * from 16 threads with a connection each (throughput).
+ * from 16 threads with a connection each (throughput). On SQLite (seq and conc only) the table is in
+ * a file of its own, {@link BenchDatabase#connectFloor()}, with durable's durability settings, and the
+ * throughput is that of one connection: SQLite commits one transaction at a time per file, and
+ * durable writes through one connection too.
  */
 final class Floor {
     static final int CONNECTIONS = 16;
@@ -29,7 +32,7 @@ final class Floor {
     String run(BenchDatabase db, Options options) throws Exception {
         createTable(db);
         long[] latencies = singleConnection(db, options.warmup, options.workflows);
-        double rowsPerSecond16 = parallel(db);
+        double rowsPerSecond16 = parallel(db, CONNECTIONS);
         return new ResultLine("floor")
                 .add("insert_p50_ms", Stats.percentileMillis(latencies, 50), 3)
                 .add("insert_rows_per_s_16", Math.round(rowsPerSecond16))
@@ -48,7 +51,7 @@ final class Floor {
      */
     long[] singleConnection(BenchDatabase db, int warmup, int count) throws SQLException {
         long[] latencies = new long[count];
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+        try (Connection c = db.connectFloor(); PreparedStatement ps = c.prepareStatement(INSERT)) {
             c.setAutoCommit(true);
             for (int i = 0; i < Math.max(WARMUP_INSERTS, warmup); i++) {
                 insert(ps);
@@ -62,9 +65,9 @@ final class Floor {
         return latencies;
     }
 
-    /** Creates {@code floor_rows} in the run's database. */
+    /** Creates {@code floor_rows} in the run's database (on SQLite, in its baseline file). */
     static void createTable(BenchDatabase db) throws SQLException {
-        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+        try (Connection c = db.connectFloor(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE floor_rows (id bigint PRIMARY KEY, note text NOT NULL)");
         }
     }
@@ -77,17 +80,27 @@ final class Floor {
         ps.executeUpdate();
     }
 
-    /** 16 threads insert flat out; rows are counted over a window that starts after a short warm-up. */
-    double parallel(BenchDatabase db) throws Exception {
-        AtomicLong[] counts = new AtomicLong[CONNECTIONS];
+    /** @return the connections of the throughput baseline on {@code db}'s store: 16, or 1 on SQLite */
+    static int connections(BenchDatabase db) {
+        return db.store() == Options.Store.SQLITE ? 1 : CONNECTIONS;
+    }
+
+    /**
+     * {@code connections} threads, each with a connection of its own, insert flat out; rows are counted
+     * over a window that starts after a short warm-up.
+     *
+     * @return rows per second
+     */
+    double parallel(BenchDatabase db, int connections) throws Exception {
+        AtomicLong[] counts = new AtomicLong[connections];
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        CountDownLatch connected = new CountDownLatch(CONNECTIONS);
+        CountDownLatch connected = new CountDownLatch(connections);
         List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < CONNECTIONS; t++) {
+        for (int t = 0; t < connections; t++) {
             AtomicLong count = counts[t] = new AtomicLong();
             Thread thread = new Thread(() -> {
-                try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+                try (Connection c = db.connectFloor(); PreparedStatement ps = c.prepareStatement(INSERT)) {
                     connected.countDown();
                     while (!stop.get()) {
                         insert(ps);

@@ -5,8 +5,11 @@ import io.durable.Durable;
 import java.util.Locale;
 
 /**
- * The command line: {@code WORKLOAD [--steps N] [--workflows N] [--callers N] [--pool N] [--warmup N]
- * [--settle-ms N] [--analyze]}. Options a workload does not use are accepted and ignored.
+ * The command line: {@code WORKLOAD [--store postgresql|sqlite] [--steps N] [--workflows N] [--callers N]
+ * [--pool N] [--warmup N] [--settle-ms N] [--analyze]}. Options a workload does not use are accepted and
+ * ignored. {@code --store sqlite} runs durable on a SQLite file of its own instead of a PostgreSQL
+ * database; only {@code seq} and {@code conc} support it, and {@code --analyze} (PostgreSQL's
+ * {@code ANALYZE}) is rejected with it.
  */
 final class Options {
     static final int CONC_CALLERS = 64;
@@ -27,17 +30,22 @@ final class Options {
             "            --callers producers each waiting for its workflow to start, then the rate at which a",
             "            fresh executor drains a backlog of as many",
             "options:",
+            "  --store S       postgresql (default) or sqlite: where durable keeps its tables. sqlite (seq and",
+            "                  conc only): bench.db in a fresh directory under java.io.tmpdir, deleted afterwards;",
+            "                  the baseline INSERTs go to a SQLite file of their own, on one connection, with",
+            "                  durable's settings (WAL, synchronous=FULL); DURABLE_BENCH_JDBC_* are not used",
             "  --steps N       steps per workflow (default 10; seq, conc, recovery)",
             "  --workflows N   measured workflows (default: seq 1000, conc 20000, recovery 10000, recv 500,",
             "                  parked 100000, queue 10000; floor: single-connection INSERTs, default 5000)",
             "  --callers N     concurrent callers: conc (default 64); parked, threads that start and that send",
             "                  (default " + PARKED_CALLERS + "); queue, producers (default " + QUEUE_CALLERS + ")",
-            "  --pool N        durable's connection pool size (default " + Durable.Builder.DEFAULT_POOL_SIZE + ")",
+            "  --pool N        durable's connection pool size (default " + Durable.Builder.DEFAULT_POOL_SIZE
+                    + "; not used on SQLite, one connection)",
             "  --warmup N      warm-up workflows (default: conc and recv 50% of --workflows, others 10%; at least 50)",
             "  --settle-ms N   conc: pause before sampling pg_stat_database (default 11000, above PostgreSQL's",
-            "                  10 s idle flush interval of backend statistics)",
+            "                  10 s idle flush interval of backend statistics); none with --store sqlite",
             "  --analyze       ANALYZE durable's tables after the warm-up (recovery: after the crash), so the",
-            "                  planner has statistics; by default the fresh database has none",
+            "                  planner has statistics; by default the fresh database has none (PostgreSQL only)",
             "environment: DURABLE_BENCH_JDBC_URL (default jdbc:postgresql://localhost:5432/postgres),",
             "             DURABLE_BENCH_JDBC_USER (default postgres), DURABLE_BENCH_JDBC_PASSWORD (default none)");
 
@@ -55,6 +63,15 @@ final class Options {
         }
     }
 
+    /** Where durable keeps its tables during the run. */
+    enum Store {
+        POSTGRESQL, SQLITE;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** Bad command line: the message says what, {@link #USAGE} says how. */
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -63,6 +80,7 @@ final class Options {
     }
 
     final Workload workload;
+    final Store store;
     final int steps;
     final int workflows;
     final int callers;
@@ -71,9 +89,10 @@ final class Options {
     final long settleMillis;
     final boolean analyze;
 
-    private Options(Workload workload, int steps, int workflows, int callers, int pool, int warmup, long settleMillis,
-                    boolean analyze) {
+    private Options(Workload workload, Store store, int steps, int workflows, int callers, int pool, int warmup,
+                    long settleMillis, boolean analyze) {
         this.workload = workload;
+        this.store = store;
         this.steps = steps;
         this.workflows = workflows;
         this.callers = callers;
@@ -96,6 +115,7 @@ final class Options {
         if (workload == null) {
             throw new UsageException("unknown workload '" + args[0] + "'");
         }
+        Store store = Store.POSTGRESQL;
         int steps = 10;
         Integer workflows = null;
         Integer callers = null;
@@ -115,6 +135,9 @@ final class Options {
             }
             String value = args[++i];
             switch (option) {
+                case "--store":
+                    store = store(value);
+                    break;
                 case "--steps":
                     steps = number(option, value, 0);
                     break;
@@ -137,6 +160,13 @@ final class Options {
                     throw new UsageException("unknown option '" + option + "'");
             }
         }
+        if (store == Store.SQLITE && workload != Workload.SEQ && workload != Workload.CONC) {
+            throw new UsageException("--store sqlite: only seq and conc support SQLite; " + workload.label()
+                    + " runs on PostgreSQL only");
+        }
+        if (store == Store.SQLITE && analyze) {
+            throw new UsageException("--analyze runs PostgreSQL's ANALYZE; leave it out with --store sqlite");
+        }
         int n = workflows != null ? workflows : workload.defaultWorkflows;
         if ((workload == Workload.SEQ || workload == Workload.CONC) && steps < 1) {
             throw new UsageException("--steps must be at least 1 for " + workload.label());
@@ -152,12 +182,22 @@ final class Options {
         int c = callers != null ? callers
                 : workload == Workload.PARKED ? PARKED_CALLERS
                 : workload == Workload.QUEUE ? QUEUE_CALLERS : CONC_CALLERS;
-        return new Options(workload, steps, n, c, pool, w, settleMillis, analyze);
+        return new Options(workload, store, steps, n, c, pool, w, settleMillis, analyze);
     }
 
     private static boolean isKnown(String option) {
-        return option.equals("--steps") || option.equals("--workflows") || option.equals("--callers")
-                || option.equals("--pool") || option.equals("--warmup") || option.equals("--settle-ms");
+        return option.equals("--store") || option.equals("--steps") || option.equals("--workflows")
+                || option.equals("--callers") || option.equals("--pool") || option.equals("--warmup")
+                || option.equals("--settle-ms");
+    }
+
+    private static Store store(String value) throws UsageException {
+        for (Store s : Store.values()) {
+            if (s.label().equals(value)) {
+                return s;
+            }
+        }
+        throw new UsageException("--store needs postgresql or sqlite, got '" + value + "'");
     }
 
     private static int number(String option, String value, int min) throws UsageException {

@@ -143,7 +143,7 @@ final class Queued {
         Floor floor = new Floor();
         double insertP50 = Stats.percentileMillis(floor.singleConnection(db, options.warmup, Floor.WARMUP_INSERTS),
                 50);
-        double floorRows = floor.parallel(db);
+        double floorRows = floor.parallel(db, Floor.CONNECTIONS);
         double p50 = Stats.percentileMillis(latencies, 50);
         return new ResultLine("queue")
                 .add("enqueue_to_start_p50_ms", p50, 3)

@@ -17,6 +17,14 @@ final class ResultLine {
         return add(key, Stats.fixed(value, decimals));
     }
 
+    /**
+     * Ends the line with {@code store=sqlite} on SQLite; adds nothing on PostgreSQL, so its lines read
+     * as they did before {@code --store}.
+     */
+    ResultLine addStore(Options.Store store) {
+        return store == Options.Store.POSTGRESQL ? this : add("store", store.label());
+    }
+
     @Override
     public String toString() {
         return line.toString();

@@ -10,17 +10,24 @@ import java.sql.PreparedStatement;
  * workflow and then a 0-step one (start + completion only), so both latency distributions come from
  * the same moments of the run; the difference of their medians, divided by N, is the cost of a step.
  * Each iteration also times one {@link Floor} INSERT on the benchmark's own connection, so the target
- * (p50 within 1.3 × 12 single-row INSERTs) is judged against the floor of the same moments.
+ * (p50 within 1.3 × 12 single-row INSERTs) is judged against the floor of the same moments. On
+ * SQLite those INSERTs go to a file of their own ({@link BenchDatabase#connectFloor()}), so the ratio
+ * is durable on SQLite against raw SQLite commits with the same durability settings.
  */
 final class Seq {
     String run(BenchDatabase db, Options options) throws Exception {
         int n = options.steps;
+        if (db.store() == Options.Store.SQLITE) {
+            System.err.println("durable-bench: seq on SQLite: insert_p50_ms is of INSERTs into a SQLite file of their"
+                    + " own (WAL, synchronous=FULL), one connection; --pool is not used (durable writes SQLite"
+                    + " through one connection)");
+        }
         Floor.createTable(db);
         Floor floor = new Floor();
-        try (Connection c = db.connect();
+        try (Connection c = db.connectFloor();
              PreparedStatement insert = c.prepareStatement(Floor.INSERT);
              Durable durable = Durable.builder()
-                .jdbcUrl(db.url(), db.server().user(), db.server().password())
+                .jdbcUrl(db.url(), db.user(), db.password())
                 .executorId("bench-seq")
                 .poolSize(options.pool)
                 .build()) {
@@ -51,7 +58,7 @@ final class Seq {
             double p50 = Stats.percentileMillis(withSteps, 50);
             double p50NoSteps = Stats.percentileMillis(noSteps, 50);
             double insertP50 = Stats.percentileMillis(inserts, 50);
-            return new ResultLine("seq")
+            ResultLine line = new ResultLine("seq")
                     .add("p50_ms", p50, 3)
                     .add("p99_ms", Stats.percentileMillis(withSteps, 99), 3)
                     .add("wf_per_s", withSteps.length / Stats.sumSeconds(withSteps), 1)
@@ -63,8 +70,8 @@ final class Seq {
                     .add("workflows", options.workflows)
                     .add("warmup", options.warmup)
                     .add("pool", options.pool)
-                    .add("analyze", options.analyze ? 1 : 0)
-                    .toString();
+                    .add("analyze", options.analyze ? 1 : 0);
+            return line.addStore(db.store()).toString();
         }
     }
 

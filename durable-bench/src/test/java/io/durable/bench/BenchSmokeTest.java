@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -147,7 +148,12 @@ class BenchSmokeTest {
         return names;
     }
 
-    private static void assertLine(String line, String workload, String... requiredKeys) {
+    static void assertLine(String line, String workload, String... requiredKeys) {
+        assertLine(line, Set.of(), workload, requiredKeys);
+    }
+
+    /** As {@link #assertLine(String, String, String...)}, but the values of {@code textKeys} need not be numbers. */
+    static void assertLine(String line, Set<String> textKeys, String workload, String... requiredKeys) {
         assertTrue(line.startsWith("durable " + workload + " "), line);
         assertFalse(line.contains("\n"), line);
         List<String[]> pairs = values(line);
@@ -157,11 +163,12 @@ class BenchSmokeTest {
             assertEquals(requiredKeys[i], pairs.get(i)[0], () -> "required keys first, in order: " + line);
         }
         for (String[] pair : pairs) {
-            assertTrue(NUMBER.matcher(pair[1]).matches(), () -> pair[0] + " is not a number: " + line);
+            assertTrue(textKeys.contains(pair[0]) || NUMBER.matcher(pair[1]).matches(),
+                    () -> pair[0] + " is not a number: " + line);
         }
     }
 
-    private static String value(String line, String key) {
+    static String value(String line, String key) {
         for (String[] pair : values(line)) {
             if (pair[0].equals(key)) {
                 return pair[1];

@@ -6,10 +6,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Where an example keeps both durable's journal and its own business tables: one PostgreSQL
- * database, {@code localhost:5432} by default, overridden by the same environment variables durable
- * reads. Every example's {@code main} starts from here, so each runs on a fresh machine with
- * PostgreSQL on localhost and nothing else configured.
+ * Where an example keeps both durable's journal and its own business tables: one database, by
+ * default the SQLite file {@value #DEFAULT_SQLITE_FILE} in the working directory, or the PostgreSQL
+ * database named by the same environment variables durable reads ({@code DURABLE_DATABASE_URL},
+ * {@code _USER}, {@code _PASSWORD}). Every example's {@code main} starts from here, so each runs on
+ * a fresh machine with nothing installed but a JDK and Maven.
  *
  * <pre>{@code
  * DatabaseSettings settings = DatabaseSettings.fromEnvironment();
@@ -24,10 +25,12 @@ import java.util.Objects;
  * @param password password, or null for none (never printed)
  */
 public record DatabaseSettings(String url, String user, String password) {
+    /** The SQLite file the examples use when {@code DURABLE_DATABASE_URL} is not set. */
+    public static final String DEFAULT_SQLITE_FILE = "durable-examples.db";
     /** The database used when {@code DURABLE_DATABASE_URL} is not set. */
-    public static final String DEFAULT_URL = "jdbc:postgresql://localhost:5432/postgres";
-    /** The user when {@code DURABLE_DATABASE_USER} is not set. */
-    public static final String DEFAULT_USER = "postgres";
+    public static final String DEFAULT_URL = "jdbc:sqlite:" + DEFAULT_SQLITE_FILE;
+    /** The user when {@code DURABLE_DATABASE_USER} is not set (SQLite ignores it). */
+    public static final String DEFAULT_USER = "";
 
     /** Requires a URL and a user. */
     public DatabaseSettings {
@@ -54,9 +57,14 @@ public record DatabaseSettings(String url, String user, String password) {
         return value == null || value.isBlank() ? fallback : value;
     }
 
+    /** @return true when the tables live in a SQLite file */
+    public boolean isSqlite() {
+        return url.startsWith("jdbc:sqlite:");
+    }
+
     /** @return URL and user, never the password */
     @Override
     public String toString() {
-        return url + " as " + user;
+        return isSqlite() ? "SQLite file " + url.substring("jdbc:sqlite:".length()) : url + " as " + user;
     }
 }

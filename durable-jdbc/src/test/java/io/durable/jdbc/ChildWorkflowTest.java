@@ -211,6 +211,7 @@ class ChildWorkflowTest {
     }
 
     private Instance start(TestDatabase db, String executorId, Duration hotWindow) {
+        Durables.oneExecutorOnSqlite(db, opened);
         Durable durable = Durables.builder(db, executorId).hotWaitWindow(hotWindow)
                 .pollInterval(Duration.ofMillis(200)).build();
         opened.add(durable);
@@ -227,7 +228,7 @@ class ChildWorkflowTest {
     }
 
     private static String text(TestDatabase db, String sql) {
-        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(db.dialect(sql))) {
             return rs.next() ? rs.getString(1) : null;
         } catch (SQLException e) {
             throw new IllegalStateException(e);

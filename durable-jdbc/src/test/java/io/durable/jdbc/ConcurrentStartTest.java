@@ -4,6 +4,7 @@ import io.durable.Durable;
 import io.durable.Step;
 import io.durable.Workflow;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -100,6 +101,7 @@ class ConcurrentStartTest {
     }
 
     @Test
+    @PostgresOnly // two executors on one database
     void twoExecutorsRacingOneExecutionSameFailure(TestDatabase db) throws Exception {
         AtomicInteger executions = new AtomicInteger();
         AtomicInteger bodies = new AtomicInteger();

@@ -5,6 +5,7 @@ import io.durable.Step;
 import io.durable.Workflow;
 import io.durable.WorkflowHandle;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Backends are killed with pg_terminate_backend while workflows run: writes are retried, every
  * workflow completes with the right result, no step runs or is recorded twice.
  */
+@PostgresOnly // kills PostgreSQL backends
 @ExtendWith(FreshDatabase.class)
 class ConnectionChaosTest {
     private static final int WORKFLOWS = 24;

@@ -97,6 +97,7 @@ class DeterminismTest {
     }
 
     private Durable open(TestDatabase db, String executorId, Version version) {
+        Durables.oneExecutorOnSqlite(db, opened);
         Durable durable = Durables.builder(db, executorId).shutdownTimeout(Duration.ofMillis(300)).build();
         opened.add(durable);
         Flow flow = durable.register(Flow.class, new FlowImpl(durable.register(Steps.class, new StepsImpl()), version));

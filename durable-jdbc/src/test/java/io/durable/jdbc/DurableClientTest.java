@@ -21,6 +21,7 @@ import io.durable.WorkflowNotFoundException;
 import io.durable.WorkflowQuery;
 import io.durable.WorkflowStatus;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,8 +134,8 @@ class DurableClientTest {
     @BeforeAll
     void startWorkerAndClient(TestDatabase db) {
         this.db = db;
-        worker = Durables.builder(db, "worker").hotWaitWindow(Duration.ZERO).pollInterval(WORKER_POLL)
-                .queue(Queue.named("orders")).build();
+        Durable.Builder builder = Durables.builder(db, "worker").hotWaitWindow(Duration.ZERO).pollInterval(WORKER_POLL);
+        worker = (db.isSqlite() ? builder : builder.queue(Queue.named("orders"))).build();
         orders = worker.register(Orders.class, new OrdersImpl(worker));
         worker.start();
         client = clientBuilder().build();
@@ -309,6 +310,7 @@ class DurableClientTest {
     }
 
     @Test
+    @PostgresOnly // queues
     void aWorkflowTheClientEnqueuesByNameRunsOnTheWorker() {
         WorkflowHandle<Receipt> handle = client.enqueue("Orders.receipt", "queued-1", StartOptions.queue("orders"),
                 "r-5");
@@ -322,6 +324,7 @@ class DurableClientTest {
     }
 
     @Test
+    @PostgresOnly // queues
     void anEnqueueWithoutAQueueOrUnderAnotherWorkflowsIdIsRefused() {
         IllegalArgumentException noQueue = assertThrows(IllegalArgumentException.class,
                 () -> client.enqueue("Orders.receipt", "queued-2", StartOptions.defaults(), "r-6"));
@@ -335,6 +338,7 @@ class DurableClientTest {
     }
 
     @Test
+    @PostgresOnly // queues
     void aSecondEnqueueWithAHeldDeduplicationIdIsATypedError() {
         // Nobody declares this queue, so the first one stays ENQUEUED and keeps its deduplication ID.
         StartOptions options = StartOptions.queue("nobody-serves-this").withDeduplicationId("user-9");
@@ -354,8 +358,9 @@ class DurableClientTest {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> clientBuilder().schema("nothing_here").build());
         assertTrue(e.getMessage().contains("'nothing_here'") && e.getMessage().contains("missing"), e.getMessage());
-        assertEquals(0, db.queryLong("SELECT count(*) FROM information_schema.schemata "
-                + "WHERE schema_name = 'nothing_here'"));
+        assertEquals(0, db.queryLong(db.isSqlite()
+                ? "SELECT count(*) FROM sqlite_master WHERE name LIKE 'nothing_here%'"
+                : "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'nothing_here'"));
     }
 
     @Test
@@ -413,6 +418,7 @@ class DurableClientTest {
     }
 
     @Test
+    @PostgresOnly // a PostgreSQL DataSource
     void aClientOnTheApplicationsDataSourceWorks() {
         try (DurableClient onDataSource = DurableClient.builder().dataSource(db.dataSource()).build()) {
             worker.runWorkflow("ds-1", () -> orders.receipt("r-4"));

@@ -88,30 +88,54 @@ class ManagementTest {
         durable = Durables.builder(db, "mgmt-test").build();
         journaled = durable.register(Journaled.class, new JournaledImpl(durable));
         durable.start();
-        StringBuilder statuses = new StringBuilder("ARRAY[");
-        for (int i = 0; i < STATUSES.length; i++) {
-            statuses.append(i == 0 ? "" : ",").append('\'').append(STATUSES[i]).append('\'');
+        if (db.isSqlite()) {
+            insertFixtureIntoSqlite(db);
+        } else {
+            StringBuilder statuses = new StringBuilder("ARRAY[");
+            for (int i = 0; i < STATUSES.length; i++) {
+                statuses.append(i == 0 ? "" : ",").append('\'').append(STATUSES[i]).append('\'');
+            }
+            statuses.append(']');
+            // 150 rows, two per second (ties on created_at are ordered by id), three names, three owners,
+            // every fifth a child of 'm-000'; plus IDs holding LIKE's wildcards.
+            db.execute("INSERT INTO durable.workflows (id, name, status, owner, inputs, output, created_at, parent_id)"
+                            + " SELECT 'm-' || lpad(g::text, 3, '0'), 'flow-' || (g % 3), (" + statuses + ")[1 + g % "
+                            + STATUSES.length + "], 'exec-' || (g % 3), '[]', NULL,"
+                            + " timestamptz '2024-03-01' + (g / 2) * interval '1 second',"
+                            + " CASE WHEN g % 5 = 0 THEN 'm-000' END FROM generate_series(0, 149) g",
+                    "INSERT INTO durable.workflows (id, name, status, owner, inputs, created_at) VALUES"
+                            + " ('p_x%1', 'flow-0', 'PENDING', 'exec-0', '[]', timestamptz '2024-02-01'),"
+                            + " ('p_xa', 'flow-0', 'PENDING', 'exec-0', '[]', timestamptz '2024-02-01'),"
+                            + " ('pax', 'flow-0', 'PENDING', 'exec-0', '[]', timestamptz '2024-02-01')");
         }
-        statuses.append(']');
-        // 150 rows, two per second (ties on created_at are ordered by id), three names, three owners,
-        // every fifth a child of 'm-000'; plus IDs holding LIKE's wildcards.
-        db.execute("INSERT INTO durable.workflows (id, name, status, owner, inputs, output, created_at, parent_id)"
-                        + " SELECT 'm-' || lpad(g::text, 3, '0'), 'flow-' || (g % 3), (" + statuses + ")[1 + g % "
-                        + STATUSES.length + "], 'exec-' || (g % 3), '[]', NULL,"
-                        + " timestamptz '2024-03-01' + (g / 2) * interval '1 second',"
-                        + " CASE WHEN g % 5 = 0 THEN 'm-000' END FROM generate_series(0, 149) g",
-                "INSERT INTO durable.workflows (id, name, status, owner, inputs, created_at) VALUES"
-                        + " ('p_x%1', 'flow-0', 'PENDING', 'exec-0', '[]', timestamptz '2024-02-01'),"
-                        + " ('p_xa', 'flow-0', 'PENDING', 'exec-0', '[]', timestamptz '2024-02-01'),"
-                        + " ('pax', 'flow-0', 'PENDING', 'exec-0', '[]', timestamptz '2024-02-01')");
         rows = new ArrayList<>();
         try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, name, status, owner, parent_id, created_at FROM durable.workflows")) {
+             ResultSet rs = s.executeQuery(db.dialect("SELECT id, name, status, owner, parent_id, created_at FROM durable.workflows"))) {
             while (rs.next()) {
                 rows.add(new Row(rs.getString(1), rs.getString(2), WorkflowStatus.valueOf(rs.getString(3)),
-                        rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant()));
+                        rs.getString(4), rs.getString(5), db.instant(rs, 6)));
             }
         }
+    }
+
+    /** The same rows as the PostgreSQL fixture, in SQLite's SQL: instants as epoch microseconds. */
+    private static void insertFixtureIntoSqlite(TestDatabase db) {
+        StringBuilder status = new StringBuilder("CASE g % " + STATUSES.length);
+        for (int i = 0; i < STATUSES.length; i++) {
+            status.append(" WHEN ").append(i).append(" THEN '").append(STATUSES[i]).append('\'');
+        }
+        status.append(" END");
+        long march = java.time.Instant.parse("2024-03-01T00:00:00Z").getEpochSecond() * 1_000_000L;
+        long february = java.time.Instant.parse("2024-02-01T00:00:00Z").getEpochSecond() * 1_000_000L;
+        db.execute("WITH RECURSIVE s(g) AS (SELECT 0 UNION ALL SELECT g + 1 FROM s WHERE g < 149)"
+                        + " INSERT INTO durable.workflows (id, name, status, owner, inputs, output, created_at, updated_at,"
+                        + " parent_id) SELECT 'm-' || printf('%03d', g), 'flow-' || (g % 3), " + status + ","
+                        + " 'exec-' || (g % 3), '[]', NULL, " + march + " + (g / 2) * 1000000, " + march
+                        + " + (g / 2) * 1000000, CASE WHEN g % 5 = 0 THEN 'm-000' END FROM s",
+                "INSERT INTO durable.workflows (id, name, status, owner, inputs, created_at, updated_at) VALUES"
+                        + " ('p_x%1', 'flow-0', 'PENDING', 'exec-0', '[]', " + february + ", " + february + "),"
+                        + " ('p_xa', 'flow-0', 'PENDING', 'exec-0', '[]', " + february + ", " + february + "),"
+                        + " ('pax', 'flow-0', 'PENDING', 'exec-0', '[]', " + february + ", " + february + ")");
     }
 
     @AfterAll

@@ -7,12 +7,12 @@ import io.durable.Workflow;
 import io.durable.WorkflowHandle;
 import io.durable.WorkflowStatus;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,6 +105,7 @@ class MessagingTest {
     }
 
     private Durable open(TestDatabase db, String executorId, Duration hotWindow, Duration poll) {
+        Durables.oneExecutorOnSqlite(db, opened);
         Durable durable = Durables.builder(db, executorId).hotWaitWindow(hotWindow).pollInterval(poll).build();
         opened.add(durable);
         return durable;
@@ -154,6 +155,7 @@ class MessagingTest {
     @Test
     void startsThatFindAFreeThreadDoNotEvictAHotWait(TestDatabase db) {
         // Four workflow threads: one holds the hot wait, the others are idle and run the quick workflows.
+        Durables.oneExecutorOnSqlite(db, opened);
         Durable durable = Durables.builder(db, "msg-evict").hotWaitWindow(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofSeconds(30)).maxConcurrentWorkflows(4).build();
         opened.add(durable);
@@ -270,8 +272,7 @@ class MessagingTest {
             ps.setString(1, workflowId);
             try (var rs = ps.executeQuery()) {
                 rs.next();
-                Timestamp t = rs.getTimestamp(1);
-                return t.toInstant();
+                return db.instant(rs, 1);
             }
         } catch (java.sql.SQLException e) {
             throw new AssertionError(e);
@@ -339,6 +340,7 @@ class MessagingTest {
     }
 
     @Test
+    @PostgresOnly // LISTEN/NOTIFY between processes
     void aWakeUpFromAnotherProcessArrivesByNotification(TestDatabase db) {
         // Polling every minute: only LISTEN/NOTIFY can wake the receiver within the test's deadline.
         Instance receiver = start(db, "notify-receiver", Duration.ofSeconds(30), Duration.ofMinutes(1));
@@ -352,6 +354,7 @@ class MessagingTest {
     }
 
     @Test
+    @PostgresOnly // LISTEN/NOTIFY between processes
     void aParkedWorkflowIsWokenByANotificationFromAnotherProcess(TestDatabase db) {
         Instance receiver = start(db, "notify-parked", Duration.ZERO, Duration.ofMinutes(1));
         Instance sender = start(db, "notify-parked-sender", Duration.ZERO, Duration.ofMinutes(1));
@@ -366,6 +369,7 @@ class MessagingTest {
     @Test
     void waitsParkWhenOtherWorkflowsQueueForAThread(TestDatabase db) {
         // Two threads and a 60 s hot window: without parking under pressure only two could ever wait.
+        Durables.oneExecutorOnSqlite(db, opened);
         Durable durable = Durables.builder(db, "queue-pressure").maxConcurrentWorkflows(2)
                 .hotWaitWindow(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(60)).build();
         opened.add(durable);

@@ -3,6 +3,7 @@ package io.durable.jdbc;
 import io.durable.Durable;
 import io.durable.Workflow;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Schema migrations: idempotent, on a custom schema, concurrent, and separate from the application's Flyway. */
+@PostgresOnly // PostgreSQL's migrations and schemas; SqliteStoreTest covers the SQLite file's
 @ExtendWith(FreshDatabase.class)
 class MigrationTest {
     public interface Flow {

@@ -15,6 +15,7 @@ import io.durable.WorkflowPage;
 import io.durable.WorkflowQuery;
 import io.durable.WorkflowStatus;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * outside and from workflow code, limits (global, per partition, per instance, rate), priority,
  * deduplication, delayed start, cancel and resume of queued workflows, listing and counts.
  */
+@PostgresOnly // queues need PostgreSQL
 @ExtendWith(FreshDatabase.class)
 class QueueTest {
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -9,6 +9,7 @@ import io.durable.WorkflowInfo;
 import io.durable.WorkflowInterruptedException;
 import io.durable.WorkflowStatus;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,7 @@ class RecoveryTest {
     }
 
     private Durable open(TestDatabase db, String executorId, String application, CountingSteps steps, boolean start) {
+        Durables.oneExecutorOnSqlite(db, opened);
         Durable durable = Durables.builder(db, executorId).application(application)
                 .shutdownTimeout(Duration.ofMillis(300)).build();
         opened.add(durable);
@@ -163,6 +165,7 @@ class RecoveryTest {
     }
 
     @Test
+    @PostgresOnly // executors of two applications on one database
     void executorsOfAnotherApplicationDoNotRecoverIt(TestDatabase db) throws Exception {
         // Executors of the same application would take it over at their next heartbeat (TakeoverTest).
         leavePending(db, "rec-2", "resume-2");

@@ -292,6 +292,7 @@ class ReplayFidelityTest {
     }
 
     private Durable open(TestDatabase db, String executorId, ValuesImpl values) {
+        Durables.oneExecutorOnSqlite(db, opened);
         Durable durable = Durables.builder(db, executorId).shutdownTimeout(Duration.ofMillis(300))
                 .maxPayloadBytes(64 * 1024).build();
         opened.add(durable);

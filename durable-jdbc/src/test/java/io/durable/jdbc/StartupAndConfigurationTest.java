@@ -6,6 +6,7 @@ import io.durable.Durable;
 import io.durable.Step;
 import io.durable.Workflow;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,6 +35,7 @@ class StartupAndConfigurationTest {
     }
 
     @Test
+    @PostgresOnly // a SQLite file has no credentials
     void wrongCredentialsAreReportedAtStart(TestDatabase db) {
         Durable durable = Durable.builder()
                 .jdbcUrl(db.url().replace(db.name(), "no_such_database_here"), db.user(), "secret-pw")

@@ -5,6 +5,7 @@ import io.durable.Durable;
 import io.durable.Step;
 import io.durable.Workflow;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The write path of DESIGN §3, counted statement by statement: start = 1, each new step = 1 (no
  * read), completion = 1; replay loads the journal with 1 query and replays recorded steps with none.
  */
+@PostgresOnly // counts statements on a PostgreSQL DataSource
 @ExtendWith(FreshDatabase.class)
 class StatementBudgetTest {
     public interface Steps {

@@ -8,6 +8,7 @@ import io.durable.WorkflowHandle;
 import io.durable.WorkflowInterruptedException;
 import io.durable.WorkflowStatus;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the test says so, or stopped cleanly) leave unfinished workflows, and a live executor with a short
  * heartbeat and lease takes them over.
  */
+@PostgresOnly // takeover between executors: SQLite serves one executor
 @ExtendWith(FreshDatabase.class)
 class TakeoverTest {
     private static final Duration HEARTBEAT = Duration.ofMillis(100);

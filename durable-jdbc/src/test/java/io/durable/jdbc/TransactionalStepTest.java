@@ -9,6 +9,7 @@ import io.durable.WorkflowCancelledException;
 import io.durable.WorkflowInterruptedException;
 import io.durable.WorkflowStatus;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,6 +176,7 @@ class TransactionalStepTest {
     }
 
     @Test
+    @PostgresOnly // PostgreSQL's SERIALIZABLE isolation
     void serializationFailuresRunTheWholeTransactionAgain() throws Exception {
         CyclicBarrier bothRead = new CyclicBarrier(2);
         AtomicInteger runs = new AtomicInteger();
@@ -200,6 +202,7 @@ class TransactionalStepTest {
     }
 
     @Test
+    @PostgresOnly // PostgreSQL's row locks
     void deadlocksRunTheWholeTransactionAgain() throws Exception {
         CyclicBarrier bothLocked = new CyclicBarrier(2);
         AtomicInteger runs = new AtomicInteger();
@@ -360,6 +363,7 @@ class TransactionalStepTest {
     }
 
     @Test
+    @PostgresOnly // PostgreSQL roles
     void aUserWhoMayNotCreateTablesUsesACheckpointTableCreatedForIt() throws Exception {
         String role = "tx_limited_" + Long.toHexString(System.nanoTime());
         try (TestDatabase limited = TestDatabase.create("txlimited")) {

@@ -76,6 +76,7 @@ final class QueueDispatcher {
         if (queues.isEmpty()) {
             return;
         }
+        store.requireQueues();
         lock.lock();
         try {
             dirty.addAll(queues.keySet());

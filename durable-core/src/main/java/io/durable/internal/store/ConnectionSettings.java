@@ -23,6 +23,11 @@ public final class ConnectionSettings {
     /** Environment variable with the password for {@link #DATABASE_URL_ENV}. */
     public static final String DATABASE_PASSWORD_ENV = "DURABLE_DATABASE_PASSWORD";
 
+    /** The SQLite file used, in the working directory, when no database is configured at all. */
+    public static final String DEFAULT_SQLITE_FILE = "durable.db";
+    /** How a JDBC URL for the embedded SQLite store starts. */
+    public static final String SQLITE_URL_PREFIX = "jdbc:sqlite:";
+
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final long MIN_PAYLOAD_BYTES = 1024;
 
@@ -67,6 +72,12 @@ public final class ConnectionSettings {
         this.jdbcUrl = Objects.requireNonNull(url, "url");
         this.user = user;
         this.password = password;
+    }
+
+    /** @param file the SQLite file holding durable's tables */
+    public void sqlite(java.nio.file.Path file) {
+        Objects.requireNonNull(file, "file");
+        jdbcUrl(SQLITE_URL_PREFIX + file.toAbsolutePath().normalize(), null, null);
     }
 
     /** @param schema the schema holding durable's tables */
@@ -150,8 +161,9 @@ public final class ConnectionSettings {
             dbUser = System.getenv(DATABASE_USER_ENV);
             dbPassword = System.getenv(DATABASE_PASSWORD_ENV);
             if (url == null || url.isBlank()) {
-                throw new ConfigurationException("no database configured: call dataSource(...) or "
-                        + "jdbcUrl(url, user, password) on the builder, or set " + DATABASE_URL_ENV);
+                url = SQLITE_URL_PREFIX + java.nio.file.Path.of(DEFAULT_SQLITE_FILE).toAbsolutePath().normalize();
+                dbUser = null;
+                dbPassword = null;
             }
         }
         if (url != null && !url.startsWith("jdbc:")) {

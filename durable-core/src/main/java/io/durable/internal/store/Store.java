@@ -59,6 +59,14 @@ public interface Store extends AutoCloseable {
     StartResult startWorkflow(NewWorkflow workflow);
 
     /**
+     * Checks that this store provides durable queues, called at start when the process declares queues.
+     *
+     * @throws io.durable.UnsupportedFeatureException when it does not (nothing was recorded)
+     */
+    default void requireQueues() {
+    }
+
+    /**
      * One dequeue round: moves up to {@code maxRows} ready ENQUEUED workflows of the queue with one of
      * {@code names} to PENDING under {@code executorId} (epoch + 1, {@code dequeued_at} set), in priority
      * then enqueue order, within the queue's limits as {@code queue} declares them. Rows locked by a

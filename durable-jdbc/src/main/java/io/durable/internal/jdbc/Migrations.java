@@ -24,7 +24,20 @@ final class Migrations {
     }
 
     static void migrate(DataSource dataSource, String schema, String dialectFolder) {
-        Flyway flyway = flyway(dataSource, schema, dialectFolder);
+        migrate(flyway(dataSource, schema, dialectFolder), schema);
+    }
+
+    /** Brings the tables of a SQLite file up to date; their names start with {@code schema + "_"}. */
+    static void migrateSqlite(DataSource dataSource, String schema) {
+        migrate(sqliteFlyway(dataSource, schema), schema);
+    }
+
+    /** {@link #requireCurrent} for a SQLite file. */
+    static void requireCurrentSqlite(DataSource dataSource, String schema, String where) {
+        requireCurrent(sqliteFlyway(dataSource, schema), schema, where);
+    }
+
+    private static void migrate(Flyway flyway, String schema) {
         try {
             MigrateResult result = flyway.migrate();
             if (result.migrationsExecuted > 0) {
@@ -46,9 +59,13 @@ final class Migrations {
      * @throws ConfigurationException when the tables are missing or older than this library
      */
     static void requireCurrent(DataSource dataSource, String schema, String dialectFolder, String where) {
+        requireCurrent(flyway(dataSource, schema, dialectFolder), schema, where);
+    }
+
+    private static void requireCurrent(Flyway flyway, String schema, String where) {
         MigrationInfoService info;
         try {
-            info = flyway(dataSource, schema, dialectFolder).info();
+            info = flyway.info();
         } catch (RuntimeException e) {
             throw new DurableException("could not read durable's schema history in schema '" + schema + "' on " + where
                     + ": " + e.getMessage(), e);
@@ -79,6 +96,19 @@ final class Migrations {
                 .locations("classpath:io/durable/jdbc/migration/" + dialectFolder)
                 .placeholders(Map.of("schema", schema))
                 .baselineOnMigrate(false)
+                .cleanDisabled(true)
+                .load();
+    }
+
+    private static Flyway sqliteFlyway(DataSource dataSource, String schema) {
+        return Flyway.configure(Migrations.class.getClassLoader())
+                .dataSource(dataSource)
+                .table(schema + "_" + HISTORY_TABLE)
+                .locations("classpath:io/durable/jdbc/migration/sqlite")
+                .placeholders(Map.of("prefix", schema + "_"))
+                // The file may hold the application's own tables: history starts below V1 then.
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
                 .cleanDisabled(true)
                 .load();
     }

@@ -9,6 +9,7 @@ import io.durable.internal.store.StartResult;
 import io.durable.internal.store.StepRow;
 import io.durable.internal.store.StepWrite;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * One group-commit statement holding rows that land and rows that must not: every row gets its own
  * outcome, and a refused row never fails the others.
  */
+@PostgresOnly // PostgreSQL's batched checkpoint SQL
 @ExtendWith(FreshDatabase.class)
 class CheckpointBatchTest {
     private static final String OWNER = "batch-owner";

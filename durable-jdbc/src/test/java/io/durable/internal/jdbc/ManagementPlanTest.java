@@ -7,6 +7,7 @@ import io.durable.WorkflowQuery;
 import io.durable.WorkflowStatus;
 import io.durable.internal.store.PageCursor;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * the rows of one name and status when that is cheaper than walking them in order), never more than
  * {@value #MAX_SORTED_ROWS} (1% of the table).
  */
+@PostgresOnly // PostgreSQL's query plans
 @ExtendWith(FreshDatabase.class)
 class ManagementPlanTest {
     private static final String SCHEMA = "durable";

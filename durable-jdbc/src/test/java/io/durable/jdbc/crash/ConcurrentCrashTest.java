@@ -2,6 +2,7 @@ package io.durable.jdbc.crash;
 
 import io.durable.Durable;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,6 +56,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>{@code -Ddurable.crash.repeat=N} repeats the matrix ({@value #KILLS_PER_RUN} thresholds) N times;
  * {@code -Ddurable.crash.seed=S} fixes the thresholds and kill delays (the seed used is printed).
  */
+@PostgresOnly // checks PostgreSQL's group commit (xmin)
 @ExtendWith(FreshDatabase.class)
 class ConcurrentCrashTest {
     private static final int REPEAT = Integer.getInteger("durable.crash.repeat", 1);

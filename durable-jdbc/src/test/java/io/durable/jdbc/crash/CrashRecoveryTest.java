@@ -97,7 +97,9 @@ class CrashRecoveryTest {
             awaitCondition(runner, "the side effect of step " + (k + 1) + " and the checkpoint of step " + k
                     + " of " + workflowId, POLL_NANOS,
                     () -> effectCount(c, workflowId, k + 1) > 0 && checkpointed(c, workflowId).contains(k));
-            assertTrue(sessions(c, runApp) > 0, "the run JVM's sessions are tagged " + runApp + runner.logs());
+            if (!db.isSqlite()) { // a SQLite file has no sessions to count
+                assertTrue(sessions(c, runApp) > 0, "the run JVM's sessions are tagged " + runApp + runner.logs());
+            }
 
             int exit = runner.kill(DEADLINE);
             assertEquals(ChildJvm.SIGKILL_EXIT, exit, "the run JVM should have died of SIGKILL" + runner.logs());

@@ -39,7 +39,10 @@ class FanOutCrashTest {
         try {
             CrashWaits.awaitCondition(running, "three children priced and the parent paused mid fan-out",
                     CrashWaits.POLL_NANOS, () -> effects(db, "effect LIKE 'priced:%'") == 3
-                            && effects(db, "effect = 'paused'") == 1);
+                            && effects(db, "effect = 'paused'") == 1
+                            // the three price steps recorded: a step cut off before its checkpoint runs again
+                            && db.queryLong("SELECT count(*) FROM durable.steps s JOIN durable.workflows w"
+                            + " ON w.id = s.workflow_id WHERE w.parent_id = '" + orderId + "' AND s.name = 'price'") == 3);
             assertEquals(ChildJvm.SIGKILL_EXIT, running.kill(Duration.ofSeconds(10)));
         } finally {
             running.destroy();

@@ -3,6 +3,7 @@ package io.durable.jdbc.crash;
 import io.durable.Durable;
 import io.durable.WorkflowInterruptedException;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the workflow over and finishes it, then the stale JVM continues (SIGCONT) and finishes its step.
  * It records nothing for the workflow it lost, abandons it with one warning, and keeps heartbeating.
  */
+@PostgresOnly // a second executor takes over a paused one: SQLite serves one executor
 @ExtendWith(FreshDatabase.class)
 class FencingTest {
     private static final String STALE = "fence-a";

@@ -137,14 +137,14 @@ class MessagingCrashTest {
     }
 
     private static Instant instant(TestDatabase db, String sql, String id, Integer position) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(db.dialect(sql))) {
             ps.setString(1, id);
             if (position != null) {
                 ps.setInt(2, position);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getTimestamp(1).toInstant();
+                return db.instant(rs, 1);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.durable.jdbc.crash;
 import io.durable.DurableClient;
 import io.durable.StartOptions;
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * after the executors are up: they learn of the work by notification. A second test kills one of
  * the executors mid-drain.
  */
+@PostgresOnly // queues and several executors need PostgreSQL
 @ExtendWith(FreshDatabase.class)
 class QueueDrainTest {
     private static final int TOTAL = 2_000;

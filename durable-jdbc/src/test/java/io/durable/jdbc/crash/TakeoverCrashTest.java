@@ -1,6 +1,7 @@
 package io.durable.jdbc.crash;
 
 import io.durable.testing.FreshDatabase;
+import io.durable.testing.PostgresOnly;
 import io.durable.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * two take its unfinished workflows over once its lease has expired on the database clock, and every
  * workflow completes, each step recorded once.
  */
+@PostgresOnly // takeover between executors: SQLite serves one executor
 @ExtendWith(FreshDatabase.class)
 class TakeoverCrashTest {
     private static final int WORKFLOWS_PER_EXECUTOR = 40;

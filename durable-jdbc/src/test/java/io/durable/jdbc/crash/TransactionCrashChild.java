@@ -3,6 +3,7 @@ package io.durable.jdbc.crash;
 import io.durable.Durable;
 import io.durable.Workflow;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.sqlite.SQLiteDataSource;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
@@ -202,7 +203,8 @@ public final class TransactionCrashChild {
     }
 
     static long pending(Connection c, String schema) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + schema + ".workflows"
+        String workflows = schema + (CrashWaits.isSqlite(c) ? "_" : ".") + "workflows";
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + workflows
                 + " WHERE name = 'tx.checkout' AND status <> 'SUCCEEDED'");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
@@ -231,11 +233,19 @@ public final class TransactionCrashChild {
             targetPoint = Point.valueOf(args[8]);
         }
         String password = System.getenv(CrashChild.PASSWORD_ENV);
-        PGSimpleDataSource app = new PGSimpleDataSource();
-        app.setUrl(appUrl);
-        app.setUser(user);
-        if (password != null) {
-            app.setPassword(password);
+        DataSource app;
+        if (appUrl.startsWith("jdbc:sqlite:")) {
+            SQLiteDataSource file = new SQLiteDataSource();
+            file.setUrl(appUrl);
+            app = file;
+        } else {
+            PGSimpleDataSource server = new PGSimpleDataSource();
+            server.setUrl(appUrl);
+            server.setUser(user);
+            if (password != null) {
+                server.setPassword(password);
+            }
+            app = server;
         }
         ChildMain.run(() -> {
             try (Durable d = Durable.builder()

@@ -41,7 +41,9 @@ class TransactionCrashTest {
         createBusinessTables(db);
         crashAndRecover(db, db, "durable", "tx-same", 3 * REPEAT);
         // The child's own DataSource reached the journal: the checkpoints were journal rows, no table of their own.
-        assertEquals(0, db.queryLong("SELECT count(*) FROM pg_tables WHERE tablename = 'durable_transaction_checkpoints'"));
+        assertEquals(0, db.queryLong(db.isSqlite()
+                ? "SELECT count(*) FROM sqlite_master WHERE name = 'durable_transaction_checkpoints'"
+                : "SELECT count(*) FROM pg_tables WHERE tablename = 'durable_transaction_checkpoints'"));
     }
 
     @Test
