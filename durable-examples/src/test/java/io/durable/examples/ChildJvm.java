@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,34 @@ public final class ChildJvm {
      */
     public static Result run(Class<?> mainClass, TestDatabase db, Path workDir, Duration timeout, String... args)
             throws IOException, InterruptedException {
+        Map<String, String> database = new HashMap<>();
+        database.put("DURABLE_DATABASE_URL", db.url());
+        database.put("DURABLE_DATABASE_USER", db.user());
+        if (db.password() != null) {
+            database.put("DURABLE_DATABASE_PASSWORD", db.password());
+        }
+        return run(mainClass, database, workDir, timeout, args);
+    }
+
+    /**
+     * Starts {@code mainClass} as a newcomer on a fresh machine would: no {@code DURABLE_*} variable set
+     * and {@code workDir} as its working directory, so it falls back to its SQLite file there.
+     *
+     * @param mainClass the program
+     * @param workDir   its working directory, where its output files go too
+     * @param timeout   how long it may take before the test fails
+     * @param args      program arguments
+     * @return exit code and output
+     * @throws IOException if the JVM cannot be started or its output read
+     * @throws InterruptedException if the test is interrupted
+     */
+    public static Result runWithNothingConfigured(Class<?> mainClass, Path workDir, Duration timeout, String... args)
+            throws IOException, InterruptedException {
+        return run(mainClass, Map.of(), workDir, timeout, args);
+    }
+
+    private static Result run(Class<?> mainClass, Map<String, String> database, Path workDir, Duration timeout,
+                              String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
@@ -62,11 +91,8 @@ public final class ChildJvm {
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(key -> key.startsWith("DURABLE_"));
-        env.put("DURABLE_DATABASE_URL", db.url());
-        env.put("DURABLE_DATABASE_USER", db.user());
-        if (db.password() != null) {
-            env.put("DURABLE_DATABASE_PASSWORD", db.password());
-        }
+        env.putAll(database);
+        builder.directory(workDir.toFile());
         Process process = builder.start();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -275,7 +275,8 @@ class LifecycleTest {
         assertEquals(0, hot.impl().count("after") + parked.impl().count("after"));
 
         // Resumed, the parked one receives the message that came after the cancel.
-        assertEquals("after:late", parked.durable().<String>resume("cancel-parked").result(WAIT));
+        Instance resumer = db.isSqlite() ? hot : parked; // on SQLite only the newest executor is open
+        assertEquals("after:late", resumer.durable().<String>resume("cancel-parked").result(WAIT));
     }
 
     @Test

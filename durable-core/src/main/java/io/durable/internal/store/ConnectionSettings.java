@@ -136,7 +136,9 @@ public final class ConnectionSettings {
     }
 
     /**
-     * Validates the settings and resolves the environment fallback.
+     * Validates the settings and resolves the fallbacks: with no DataSource or URL, the environment's
+     * {@value #DATABASE_URL_ENV}; without that either, the SQLite file {@value #DEFAULT_SQLITE_FILE} in the
+     * working directory.
      *
      * @param minPoolSize         the fewest connections the builder's instance needs
      * @param whyMinPoolSize      why, for the error message

@@ -26,9 +26,8 @@ public class Quickstart {
     }
 
     public static void main(String[] args) {
-        String url = System.getenv().getOrDefault("DURABLE_DATABASE_URL",
-                "jdbc:postgresql://localhost:5432/postgres");
-        try (Durable durable = Durable.builder().jdbcUrl(url, "postgres", null).build()) {
+        // Nothing configured: the SQLite file ./durable.db. DURABLE_DATABASE_URL switches to PostgreSQL.
+        try (Durable durable = Durable.builder().build()) {
             Mailer mailer = durable.register(Mailer.class, new SmtpMailer());
             Signup signup = durable.register(Signup.class, new SignupFlow(durable, mailer));
             durable.start(); // creates the schema, recovers unfinished workflows

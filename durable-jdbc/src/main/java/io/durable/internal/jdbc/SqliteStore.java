@@ -18,6 +18,9 @@ import io.durable.internal.store.TransactionalSteps;
 import io.durable.internal.store.Wait;
 import io.durable.internal.store.WorkflowRow;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -31,6 +34,8 @@ import java.util.function.Function;
  * of this JVM ({@link SqliteWakeUps}); waiters in other processes poll. Queues need PostgreSQL.
  */
 final class SqliteStore implements Store {
+    private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
+
     static final String QUEUES_NEED_POSTGRESQL = "durable queues need PostgreSQL: the embedded SQLite store serves "
             + "one process and has no queues. Configure PostgreSQL with jdbcUrl(...), dataSource(...) or "
             + "DURABLE_DATABASE_URL, or start the workflow without a queue";
@@ -61,6 +66,8 @@ final class SqliteStore implements Store {
         try {
             file.open();
             Migrations.migrateSqlite(file.dataSource(), config.schema());
+            log.info("journal in {} (one executor per file; set {} or use jdbcUrl/dataSource for PostgreSQL)",
+                    file.description(), io.durable.internal.store.ConnectionSettings.DATABASE_URL_ENV);
         } catch (RuntimeException e) {
             file.close();
             throw e;
