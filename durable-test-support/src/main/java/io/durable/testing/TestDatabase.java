@@ -42,6 +42,10 @@ public final class TestDatabase implements AutoCloseable {
     private static final Pattern QUALIFIED_TABLE =
             Pattern.compile("\\b([a-z_][a-z0-9_]*)\\.(workflows|steps|messages|events|executors|durable_schema_history)\\b");
     /** PostgreSQL's microseconds of a timestamptz column; SQLite stores them as they are. */
+    /** Any other {@code schema.table} after FROM, JOIN, INTO or UPDATE: the examples' business tables. */
+    private static final Pattern TABLE_AFTER_KEYWORD =
+            Pattern.compile("\\b(FROM|JOIN|INTO|UPDATE)\\s+([a-z_][a-z0-9_]*)\\.([a-z_][a-z0-9_]*)\\b",
+                    Pattern.CASE_INSENSITIVE);
     private static final Pattern EPOCH_MICROS =
             Pattern.compile("\\(?extract\\(epoch FROM (\\w+)\\) \\* 1000000\\)?::bigint");
     private static final Pattern SUM_EPOCH_MICROS =
@@ -208,7 +212,7 @@ public final class TestDatabase implements AutoCloseable {
 
     /**
      * The tests' SQL is PostgreSQL's; on SQLite this rewrites what they use of it: {@code schema.table}
-     * names of durable's tables, instants as epoch microseconds ({@code extract(epoch FROM c)}),
+     * names of durable's tables (and of any table after FROM, JOIN, INTO or UPDATE), instants as epoch microseconds ({@code extract(epoch FROM c)}),
      * {@code now()}, {@code now() + interval 'N hours'}, {@code DEFAULT clock_timestamp()} and
      * {@code bigserial}/{@code serial PRIMARY KEY}.
      *
@@ -220,6 +224,7 @@ public final class TestDatabase implements AutoCloseable {
             return sql;
         }
         String s = QUALIFIED_TABLE.matcher(sql).replaceAll("$1_$2");
+        s = TABLE_AFTER_KEYWORD.matcher(s).replaceAll("$1 $2_$3");
         s = SUM_EPOCH_MICROS.matcher(s).replaceAll("sum($1)");
         s = EPOCH_MICROS.matcher(s).replaceAll("$1");
         s = DATE_LITERAL.matcher(s).replaceAll(m -> Long.toString(

@@ -1,6 +1,6 @@
 package io.durable.examples.agent;
 
-import io.durable.Durable;
+import io.durable.DurableClient;
 import io.durable.WorkflowHandle;
 import io.durable.WorkflowStatus;
 import io.durable.examples.DatabaseSettings;
@@ -51,13 +51,15 @@ class AgentTest {
         return app;
     }
 
-    /** Another process of the application, say the review UI's: it runs no workflows, only reads and sends. */
-    private Durable reviewerProcess(TestDatabase db) {
-        Durable durable = Durable.builder().jdbcUrl(db.url(), db.user(), db.password())
-                .schema(AgentApp.DURABLE_SCHEMA).executorId("review-ui").build();
-        opened.add(durable);
-        durable.start();
-        return durable;
+    /**
+     * Another process of the application, say the review UI's: it runs no workflows, only reads and sends,
+     * so it is a DurableClient (which may share a SQLite file with the executor).
+     */
+    private DurableClient reviewerProcess(TestDatabase db) {
+        DurableClient client = DurableClient.builder().jdbcUrl(db.url(), db.user(), db.password())
+                .schema(AgentApp.DURABLE_SCHEMA).build();
+        opened.add(client);
+        return client;
     }
 
     @Test
@@ -122,7 +124,7 @@ class AgentTest {
     @Test
     void theStatusIsObservableFromAnotherProcessWithGetEvent(TestDatabase db) {
         AgentApp app = open(db, AgentWorkflow.DEFAULT_APPROVAL_TIMEOUT);
-        Durable reviewer = reviewerProcess(db);
+        DurableClient reviewer = reviewerProcess(db);
         assertEquals(Optional.empty(), reviewer.getEvent("run-watched", AgentWorkflow.STATUS_EVENT, Duration.ZERO,
                 AgentStatus.class), "no status before the run starts");
         WorkflowHandle<AgentResult> handle = app.start("run-watched", REFUND);
@@ -163,7 +165,7 @@ class AgentTest {
         assertEquals(1, second.database().executedActions("run-restart"));
     }
 
-    private static AgentStatus awaitStage(Durable reviewer, String runId, Stage stage) {
+    private static AgentStatus awaitStage(DurableClient reviewer, String runId, Stage stage) {
         Waiting.until(runId + " to reach " + stage, WAIT, () -> reviewer.getEvent(runId, AgentWorkflow.STATUS_EVENT,
                 Duration.ZERO, AgentStatus.class).map(s -> s.stage() == stage).orElse(false));
         return reviewer.getEvent(runId, AgentWorkflow.STATUS_EVENT, Duration.ZERO, AgentStatus.class).orElseThrow();

@@ -54,7 +54,7 @@ class CheckoutPaymentTest {
         long orderId = db.queryLong("SELECT order_id FROM shop.orders WHERE workflow_id = '" + id + "'");
         assertTrue(e.getMessage().matches("checkout " + id + " failed: no payment confirmation for charge ch_\\w+"
                 + " within 500 ms \\(charge voided\\); order #" + orderId + " cancelled and 1 x KB-42 put back in"
-                + " stock"), e.getMessage());
+                + " stock"), () -> e.getMessage() + " (expected workflow " + id + ", order #" + orderId + ")");
         assertUndone(db, id, stock);
         assertEquals(1, db.queryLong("SELECT count(*) FROM shop.payments WHERE order_id = " + orderId
                 + " AND status = 'VOIDED'"), "the charge that did go through is given back");
@@ -123,7 +123,7 @@ class CheckoutPaymentTest {
     }
 
     private static List<String> strings(TestDatabase db, String sql) {
-        return new ShopDatabase(settings(db)).inTransaction(c -> ShopDatabase.queryStrings(c, sql));
+        return new ShopDatabase(settings(db)).inTransaction(c -> ShopDatabase.queryStrings(c, db.dialect(sql)));
     }
 
     private String text() {
