@@ -42,14 +42,7 @@ final class SqliteRows {
      * @return the next parameter index
      */
     static int bindStep(PreparedStatement ps, int i, StepRow step) throws SQLException {
-        ps.setString(i++, step.workflowId());
-        ps.setInt(i++, step.position());
-        ps.setString(i++, step.name());
-        ps.setString(i++, step.status().name());
-        ps.setString(i++, step.output());
-        ps.setString(i++, step.error());
-        ps.setInt(i++, step.attempts());
-        ps.setLong(i++, Rows.micros(step.startedAt()));
+        i = Rows.bindStep(ps, i, step);
         ps.setLong(i++, Rows.micros(step.completedAt()));
         ps.setString(i++, step.childWorkflowId());
         return i;

@@ -19,7 +19,7 @@ import java.util.Optional;
  * An application database elsewhere (PostgreSQL, another SQLite file, ...) holds the checkpoint in
  * {@value TransactionalSteps#LOCAL_TABLE} instead, with the same SQL as on PostgreSQL.
  */
-final class SqliteTransactionalSteps implements TransactionalSteps {
+final class SqliteTransactionalSteps extends LocalCheckpointSteps {
     private final SqliteFile file;
     private final SqliteTables tables;
     private final SqliteJournal journal;
@@ -87,29 +87,8 @@ final class SqliteTransactionalSteps implements TransactionalSteps {
     }
 
     @Override
-    public void ensureLocalTable(Connection c) throws SQLException {
-        LocalCheckpoints.ensureTable(c);
-    }
-
-
-    @Override
-    public boolean insertLocal(Connection c, StepRow step) throws SQLException {
-        return LocalCheckpoints.insert(c, step);
-    }
-
-    @Override
-    public Optional<StepRow> findLocal(Connection c, String workflowId, int position) throws SQLException {
-        return LocalCheckpoints.find(c, workflowId, position);
-    }
-
-    @Override
     public boolean isSerializationFailure(SQLException e) {
         // A busy SQLite file: another connection held the write lock past the busy timeout.
-        return SqliteFile.isBusy(e) || LocalCheckpoints.isSerializationFailure(e);
-    }
-
-    @Override
-    public boolean isLostConnection(SQLException e) {
-        return LocalCheckpoints.isLostConnection(e);
+        return SqliteFile.isBusy(e) || super.isSerializationFailure(e);
     }
 }

@@ -1,7 +1,6 @@
 package io.durable.internal.jdbc;
 
 import io.durable.internal.store.StepRow;
-import io.durable.internal.store.TransactionalSteps;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -15,7 +14,7 @@ import java.util.Optional;
  * the application's transaction, and the small checkpoint table an application database without
  * the journal holds ({@link LocalCheckpoints}).
  */
-final class TransactionalStepRepository implements TransactionalSteps {
+final class TransactionalStepRepository extends LocalCheckpointSteps {
     private final Database db;
     private final CheckpointRepository checkpoints;
     private final String findStepSql;
@@ -68,31 +67,5 @@ final class TransactionalStepRepository implements TransactionalSteps {
     public Optional<StepRow> findStep(String workflowId, int position) {
         return db.run("read step " + position + " of workflow '" + workflowId + "'",
                 c -> Rows.findStep(c, findStepSql, workflowId, position));
-    }
-
-    @Override
-    public void ensureLocalTable(Connection c) throws SQLException {
-        LocalCheckpoints.ensureTable(c);
-    }
-
-
-    @Override
-    public boolean insertLocal(Connection c, StepRow step) throws SQLException {
-        return LocalCheckpoints.insert(c, step);
-    }
-
-    @Override
-    public Optional<StepRow> findLocal(Connection c, String workflowId, int position) throws SQLException {
-        return LocalCheckpoints.find(c, workflowId, position);
-    }
-
-    @Override
-    public boolean isSerializationFailure(SQLException e) {
-        return LocalCheckpoints.isSerializationFailure(e);
-    }
-
-    @Override
-    public boolean isLostConnection(SQLException e) {
-        return LocalCheckpoints.isLostConnection(e);
     }
 }
