@@ -53,7 +53,7 @@ final class SqliteStore implements Store {
         this.file = new SqliteFile(SqliteFile.pathOf(config.jdbcUrl()), config.databaseRetryTimeout());
         SqliteTables tables = SqliteTables.forSchema(config.schema());
         SqliteJournal journal = new SqliteJournal(tables);
-        this.workflows = new SqliteWorkflows(file, tables, journal);
+        this.workflows = new SqliteWorkflows(file, tables, journal, config.checkpointBatchSize());
         this.waits = new SqliteWaits(file, tables, journal);
         this.lifecycle = new SqliteLifecycle(file, tables, journal);
         this.transactionalSteps = new SqliteTransactionalSteps(file, tables, journal);

@@ -38,6 +38,8 @@ final class SqliteWorkflows {
     private static final int IN_CHUNK = 500;
 
     private final SqliteFile file;
+    /** Starts, steps and completions: the hot path, group-committed. */
+    private final SqliteGroupCommit checkpoints;
     private final SqliteTables tables;
     private final SqliteJournal journal;
     private final String findSql;
@@ -51,8 +53,9 @@ final class SqliteWorkflows {
     private final String pendingByNameSql;
     private final String takeOneSql;
 
-    SqliteWorkflows(SqliteFile file, SqliteTables tables, SqliteJournal journal) {
+    SqliteWorkflows(SqliteFile file, SqliteTables tables, SqliteJournal journal, int checkpointBatchSize) {
         this.file = file;
+        this.checkpoints = new SqliteGroupCommit(file, checkpointBatchSize);
         this.tables = tables;
         this.journal = journal;
         String workflows = tables.workflows();
@@ -143,7 +146,7 @@ final class SqliteWorkflows {
     // ---- starts, checkpoints and completions ---------------------------------------------------
 
     StartResult start(NewWorkflow workflow) {
-        return file.write("start workflow '" + workflow.id() + "'", c -> {
+        return checkpoints.write("start workflow '" + workflow.id() + "'", c -> {
             long now = SqliteFile.nowMicros();
             boolean inserted;
             try (PreparedStatement ps = c.prepareStatement(insertWorkflowSql)) {
@@ -164,12 +167,12 @@ final class SqliteWorkflows {
     }
 
     StepWrite recordStep(StepRow step, String owner, long epoch) {
-        return file.write("record step " + step.position() + " of workflow '" + step.workflowId() + "'",
+        return checkpoints.write("record step " + step.position() + " of workflow '" + step.workflowId() + "'",
                 c -> journal.record(c, step, owner, epoch));
     }
 
     boolean complete(Completion completion) {
-        return file.write("complete workflow '" + completion.workflowId() + "'", c -> {
+        return checkpoints.write("complete workflow '" + completion.workflowId() + "'", c -> {
             long now = SqliteFile.nowMicros();
             try (PreparedStatement ps = c.prepareStatement(completeSql)) {
                 ps.setString(1, completion.status().name());
