@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -23,6 +24,7 @@ final class SqliteGroupCommit {
     private final int maxBatch;
     private final ReentrantLock turn = new ReentrantLock();
     private final ConcurrentLinkedQueue<Write<?>> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicLong transactions = new AtomicLong();
 
     SqliteGroupCommit(SqliteFile file, int maxBatch) {
         this.file = file;
@@ -63,6 +65,16 @@ final class SqliteGroupCommit {
         return write.outcome();
     }
 
+    /** @return writes waiting for a turn */
+    int queued() {
+        return pending.size();
+    }
+
+    /** @return transactions committed or attempted so far, one per batch */
+    long transactions() {
+        return transactions.get();
+    }
+
     private List<Write<?>> drain() {
         List<Write<?>> batch = new ArrayList<>();
         Write<?> next;
@@ -73,6 +85,7 @@ final class SqliteGroupCommit {
     }
 
     private void commit(List<Write<?>> batch) {
+        transactions.incrementAndGet();
         if (batch.size() == 1) {
             batch.get(0).runAlone(file);
             return;
