@@ -3,6 +3,7 @@ package io.durable.internal.jdbc;
 import io.durable.UnsupportedFeatureException;
 import io.durable.internal.store.ChildStart;
 import io.durable.internal.store.Completion;
+import io.durable.internal.store.ConnectionSettings;
 import io.durable.internal.store.DequeueRound;
 import io.durable.internal.store.ExecutorRegistration;
 import io.durable.internal.store.Message;
@@ -67,7 +68,7 @@ final class SqliteStore implements Store {
             file.open();
             Migrations.migrateSqlite(file.dataSource(), config.schema());
             log.info("journal in {} (one executor per file; set {} or use jdbcUrl/dataSource for PostgreSQL)",
-                    file.description(), io.durable.internal.store.ConnectionSettings.DATABASE_URL_ENV);
+                    file.description(), ConnectionSettings.DATABASE_URL_ENV);
         } catch (RuntimeException e) {
             file.close();
             throw e;
